@@ -1,0 +1,274 @@
+// Package digitalocean is the DigitalOcean-facing half of the provider: it builds the godo
+// client (retries, pacing, user agent, logging), starts droplet actions exactly once, waits
+// for them with one shared poller, and reads backup policies in batches. It knows nothing of
+// Terraform.
+package digitalocean
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/digitalocean/godo"
+)
+
+// DefaultEndpoint is the public DigitalOcean API.
+const DefaultEndpoint = "https://api.digitalocean.com"
+
+// Strategies for Config.Strategy.
+const (
+	// StrategyDefault batches reads and polls and keeps within a request budget.
+	StrategyDefault = ""
+	// StrategyBaseline behaves like the official provider (first poll after 10 s, then every
+	// 3 s per action, one request per read, no budget). It exists so benchmarks can compare
+	// both in the same run.
+	StrategyBaseline = "baseline"
+)
+
+// Config configures a Client. Zero values mean defaults.
+type Config struct {
+	Token       string
+	APIEndpoint string // default https://api.digitalocean.com
+
+	// HTTPRetryMax is how often a failed idempotent request (5xx, connection error) and any
+	// rate-limited request (429) is retried. 0 = default 4; negative = no retries.
+	HTTPRetryMax     int
+	HTTPRetryWaitMin time.Duration // default 1s
+	HTTPRetryWaitMax time.Duration // default 30s
+
+	// RequestsPerSecond paces all requests of the process for this endpoint and token.
+	// 0 = no pacing.
+	RequestsPerSecond float64
+	// RequestBudgetPerMinute caps the requests of the process for this endpoint and token
+	// within any 60 seconds, so the provider never provokes a 429 by itself.
+	// 0 = 200 (DigitalOcean allows 250); negative = no budget.
+	RequestBudgetPerMinute int
+
+	UserAgent string // "terraform-provider-droplet/<v> Terraform/<tfv>"; godo appends its own
+	Logger    Logger // optional; the Authorization header and the token are always redacted
+
+	// PollInterval is the longest interval between two polls of an in-flight action
+	// (default 2s). The first poll comes sooner and intervals grow towards it.
+	PollInterval time.Duration
+
+	// Strategy is StrategyDefault or StrategyBaseline.
+	Strategy string
+
+	// clock replaces the wall clock in tests.
+	clock clock
+}
+
+// Logger receives the HTTP traffic of the client. The provider passes one backed by tflog.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Client talks to DigitalOcean. It is safe for concurrent use; share one per provider
+// configuration so every resource shares its waiter, batches and caches.
+type Client struct {
+	godo     *godo.Client
+	clock    clock
+	logger   Logger
+	baseline bool
+	limiter  *limiter
+	requests *atomic.Int64
+
+	waiter   *waiter
+	policies *policyReader
+	claims   *claims
+
+	// Retry settings, reused by Start when a POST's outcome is unknown.
+	retries      int
+	retryWaitMin time.Duration
+	retryWaitMax time.Duration
+
+	supported atomic.Pointer[[]godo.SupportedBackupPolicy]
+}
+
+// ValidateEndpoint checks an API endpoint: an absolute http(s) URL, where plain http is only
+// allowed for loopback hosts (the token would otherwise cross the network in clear text).
+func ValidateEndpoint(endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return fmt.Errorf("API endpoint %q is not a valid URL: %w", endpoint, err)
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return fmt.Errorf("API endpoint %q must be an absolute URL such as %s", endpoint, DefaultEndpoint)
+	}
+	if u.User != nil {
+		return fmt.Errorf("API endpoint must not contain credentials; set the token instead")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("API endpoint %q must not have a query or fragment", endpoint)
+	}
+	host := u.Hostname()
+	if host == "" {
+		return fmt.Errorf("API endpoint %q has no host", endpoint)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(host) {
+			return nil
+		}
+		return fmt.Errorf("API endpoint %q uses plain http to a non-loopback host %q; the token would be sent unencrypted. Use https, or http only for 127.0.0.1, ::1 or localhost", endpoint, host)
+	default:
+		return fmt.Errorf("API endpoint %q has scheme %q; only https (or http for loopback hosts) is supported", endpoint, u.Scheme)
+	}
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// baseURL returns endpoint as godo needs it: with a trailing slash, so a path prefix survives
+// godo's relative URL resolution.
+func baseURL(endpoint string) (*url.URL, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+		if u.RawPath != "" {
+			u.RawPath += "/"
+		}
+	}
+	return u, nil
+}
+
+// NewClient builds a Client from cfg. It makes no request.
+func NewClient(ctx context.Context, cfg Config) (*Client, error) {
+	token := strings.TrimSpace(cfg.Token)
+	if token == "" {
+		return nil, fmt.Errorf("%w: a DigitalOcean API token is required", ErrUnauthorized)
+	}
+	endpoint := cfg.APIEndpoint
+	if endpoint == "" {
+		endpoint = DefaultEndpoint
+	}
+	if err := ValidateEndpoint(endpoint); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	base, err := baseURL(endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	switch cfg.Strategy {
+	case StrategyDefault, StrategyBaseline:
+	default:
+		return nil, fmt.Errorf("%w: unknown strategy %q", ErrInvalid, cfg.Strategy)
+	}
+	if cfg.RequestsPerSecond < 0 {
+		return nil, fmt.Errorf("%w: requests per second must not be negative", ErrInvalid)
+	}
+	clk := cfg.clock
+	if clk == nil {
+		clk = realClock{}
+	}
+	retryMax := cfg.HTTPRetryMax
+	switch {
+	case retryMax == 0:
+		retryMax = 4
+	case retryMax < 0:
+		retryMax = 0
+	}
+	waitMin, waitMax := cfg.HTTPRetryWaitMin, cfg.HTTPRetryWaitMax
+	if waitMin <= 0 {
+		waitMin = time.Second
+	}
+	if waitMax <= 0 {
+		waitMax = 30 * time.Second
+	}
+	if waitMax < waitMin {
+		waitMax = waitMin
+	}
+	baseline := cfg.Strategy == StrategyBaseline
+	budget := cfg.RequestBudgetPerMinute
+	switch {
+	case baseline, budget < 0:
+		budget = 0
+	case budget == 0:
+		budget = defaultBudgetPerMinute
+	}
+
+	lim := sharedLimiter(limiterKey(base.String(), token), cfg.RequestsPerSecond, budget, clk)
+	c := &Client{
+		clock:        clk,
+		logger:       cfg.Logger,
+		baseline:     baseline,
+		limiter:      lim,
+		requests:     &atomic.Int64{},
+		claims:       newClaims(),
+		retries:      retryMax,
+		retryWaitMin: waitMin,
+		retryWaitMax: waitMax,
+	}
+	if c.logger == nil {
+		c.logger = nopLogger{}
+	}
+
+	var rt http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
+	if cfg.Logger != nil {
+		rt = &logTransport{next: rt, logger: cfg.Logger, token: token, clock: clk}
+	}
+	rt = &authTransport{next: rt, token: token}
+	rt = &limitTransport{next: rt, limiter: lim, requests: c.requests}
+	rt = &retryTransport{next: rt, max: retryMax, waitMin: waitMin, waitMax: waitMax, clock: clk, limiter: lim}
+
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = "terraform-provider-droplet/dev"
+	}
+	gc, err := godo.New(&http.Client{Transport: rt}, godo.SetUserAgent(ua))
+	if err != nil {
+		return nil, fmt.Errorf("building the DigitalOcean client: %w", err)
+	}
+	gc.BaseURL = base
+	c.godo = gc
+
+	c.waiter = newWaiter(c, cfg.PollInterval)
+	c.policies = newPolicyReader(c)
+	return c, nil
+}
+
+// Godo returns the underlying godo client. Its requests share this Client's retries, pacing,
+// budget and logging.
+func (c *Client) Godo() *godo.Client { return c.godo }
+
+// Requests reports how many HTTP requests this Client has sent (every attempt counts).
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// PeakRequestsPerMinute reports the most requests the process sent to this endpoint and
+// token within one minute (0 when no budget is in force).
+func (c *Client) PeakRequestsPerMinute() int { return c.limiter.peakPerMinute() }
+
+// do sends a request built with godo and decodes the answer into v, classifying errors.
+func (c *Client) do(ctx context.Context, method, path string, body, v any) (*godo.Response, error) {
+	req, err := c.godo.NewRequest(ctx, method, path, body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	resp, err := c.godo.Do(ctx, req, v)
+	if err != nil {
+		return resp, classify(err)
+	}
+	return resp, nil
+}
+
+// isContextErr reports whether err is only ctx ending.
+func isContextErr(ctx context.Context, err error) bool {
+	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
+}
