@@ -1,0 +1,270 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Control endpoints under /_emulator/ are not part of DigitalOcean's API.
+// They need no token, are never rate limited, faulted or counted, and only
+// answer clients on the loopback interface.
+func (s *Server) adminRoutes() {
+	s.handleAdmin("GET /_emulator/stats", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.Stats())
+	})
+	s.handleAdmin("DELETE /_emulator/stats", func(w http.ResponseWriter, r *http.Request) {
+		s.ResetStats()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	s.handleAdmin("GET /_emulator/faults", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.Faults())
+	})
+	s.handleAdmin("PUT /_emulator/faults", func(w http.ResponseWriter, r *http.Request) {
+		// Fields left out keep their current values.
+		f := s.Faults()
+		if err := json.NewDecoder(r.Body).Decode(&f); err != nil {
+			adminError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		if err := f.validate(); err != nil {
+			adminError(w, http.StatusUnprocessableEntity, err.Error())
+			return
+		}
+		s.SetFaults(f)
+		writeJSON(w, http.StatusOK, s.Faults())
+	})
+	s.handleAdmin("POST /_emulator/reset", func(w http.ResponseWriter, r *http.Request) {
+		s.Reset()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	s.handleAdmin("POST /_emulator/droplets", func(w http.ResponseWriter, r *http.Request) {
+		var spec DropletSpec
+		if err := json.NewDecoder(r.Body).Decode(&spec); err != nil {
+			adminError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		v, err := s.createDropletSpec(spec)
+		if err != nil {
+			adminFail(w, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{"droplet": v})
+	})
+	s.handleAdmin("POST /_emulator/droplets/{id}/backups", func(w http.ResponseWriter, r *http.Request) {
+		id, _ := pathID(r, "id")
+		img, err := s.TakeBackup(id)
+		if err != nil {
+			adminFail(w, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{"image": img})
+	})
+	s.handleAdmin("PUT /_emulator/droplets/{id}/ignore_shutdown", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Ignore bool `json:"ignore"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			adminError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		id, _ := pathID(r, "id")
+		if _, ok := s.Droplet(id); !ok {
+			adminFail(w, errNotFound)
+			return
+		}
+		s.SetIgnoreShutdown(id, body.Ignore)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	s.handleAdmin("POST /_emulator/droplets/{id}/fail_next_action", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Type string `json:"type"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			adminError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		id, _ := pathID(r, "id")
+		if _, ok := s.Droplet(id); !ok {
+			adminFail(w, errNotFound)
+			return
+		}
+		s.FailNextAction(id, body.Type)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	s.handleAdmin("PUT /_emulator/droplets/{id}/backup_policy", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Enabled bool `json:"enabled"`
+			PolicySpec
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			adminError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		id, _ := pathID(r, "id")
+		if err := s.SetBackupPolicy(id, body.Enabled, body.PolicySpec); err != nil {
+			adminFail(w, err)
+			return
+		}
+		rec, _ := s.BackupPolicy(id)
+		writeJSON(w, http.StatusOK, map[string]any{"policy": rec})
+	})
+	s.handleAdmin("POST /_emulator/droplets/{id}/actions", func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Type     string `json:"type"`
+			Duration string `json:"duration"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			adminError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		d, err := time.ParseDuration(body.Duration)
+		if err != nil || body.Type == "" {
+			adminError(w, http.StatusUnprocessableEntity, `need "type" and "duration" (e.g. "30s")`)
+			return
+		}
+		id, _ := pathID(r, "id")
+		a, err := s.StartAction(id, body.Type, d)
+		if err != nil {
+			adminFail(w, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{"action": a})
+	})
+	s.handleAdmin("/_emulator/", func(w http.ResponseWriter, r *http.Request) {
+		adminError(w, http.StatusNotFound, "no such control endpoint")
+	})
+}
+
+func (s *Server) handleAdmin(pattern string, h http.HandlerFunc) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if !loopbackRemote(r.RemoteAddr) {
+			adminError(w, http.StatusForbidden, "control endpoints only answer loopback clients")
+			return
+		}
+		h(w, r)
+	})
+}
+
+func loopbackRemote(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func adminError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, APIError{ID: http.StatusText(status), Message: msg})
+}
+
+func adminFail(w http.ResponseWriter, err error) {
+	he := asHTTPError(err)
+	if he.status == http.StatusInternalServerError {
+		he = &httpError{status: http.StatusUnprocessableEntity, id: "unprocessable_entity", msg: err.Error()}
+	}
+	writeJSON(w, he.status, APIError{ID: he.id, Message: he.msg})
+}
+
+// faultsJSON is the wire form of Faults; the names are the program's flags.
+type faultsJSON struct {
+	FaultRate          *float64          `json:"fault-rate,omitempty"`
+	LostResponseRate   *float64          `json:"lost-response-rate,omitempty"`
+	ErroredRate        *float64          `json:"errored-rate,omitempty"`
+	RateLimitPerMinute *int              `json:"rate-limit-per-minute,omitempty"`
+	RateLimitPerHour   *int              `json:"rate-limit-per-hour,omitempty"`
+	Latency            *string           `json:"latency,omitempty"`
+	ActionDuration     *string           `json:"action-duration,omitempty"`
+	ActionDurations    map[string]string `json:"action-durations,omitempty"`
+}
+
+// MarshalJSON writes every field, durations as Go duration strings ("2s").
+func (f Faults) MarshalJSON() ([]byte, error) {
+	lat := f.Latency.String()
+	j := faultsJSON{
+		FaultRate: &f.FaultRate, LostResponseRate: &f.LostResponseRate, ErroredRate: &f.ErroredRate,
+		RateLimitPerMinute: &f.RateLimitPerMinute, RateLimitPerHour: &f.RateLimitPerHour,
+		Latency: &lat, ActionDurations: map[string]string{},
+	}
+	if f.ActionDuration != nil {
+		d := f.ActionDuration.String()
+		j.ActionDuration = &d
+	}
+	for k, v := range f.ActionDurations {
+		j.ActionDurations[k] = v.String()
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON sets only the fields present, so decoding into the current
+// settings is a partial update. "action-durations" replaces the whole map.
+func (f *Faults) UnmarshalJSON(b []byte) error {
+	var j faultsJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	if j.FaultRate != nil {
+		f.FaultRate = *j.FaultRate
+	}
+	if j.LostResponseRate != nil {
+		f.LostResponseRate = *j.LostResponseRate
+	}
+	if j.ErroredRate != nil {
+		f.ErroredRate = *j.ErroredRate
+	}
+	if j.RateLimitPerMinute != nil {
+		f.RateLimitPerMinute = *j.RateLimitPerMinute
+	}
+	if j.RateLimitPerHour != nil {
+		f.RateLimitPerHour = *j.RateLimitPerHour
+	}
+	if j.Latency != nil {
+		d, err := time.ParseDuration(*j.Latency)
+		if err != nil {
+			return fmt.Errorf("latency: %w", err)
+		}
+		f.Latency = d
+	}
+	if j.ActionDuration != nil {
+		d, err := time.ParseDuration(*j.ActionDuration)
+		if err != nil {
+			return fmt.Errorf("action-duration: %w", err)
+		}
+		f.ActionDuration = &d
+	}
+	if j.ActionDurations != nil {
+		m := make(map[string]time.Duration, len(j.ActionDurations))
+		for k, v := range j.ActionDurations {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("action-durations[%s]: %w", k, err)
+			}
+			m[k] = d
+		}
+		f.ActionDurations = m
+	}
+	return nil
+}
+
+func (f Faults) validate() error {
+	for name, v := range map[string]float64{"fault-rate": f.FaultRate, "lost-response-rate": f.LostResponseRate, "errored-rate": f.ErroredRate} {
+		if v < 0 || v > 1 {
+			return fmt.Errorf("%s must be between 0 and 1, not %v", name, v)
+		}
+	}
+	if f.RateLimitPerMinute < 0 || f.RateLimitPerHour < 0 {
+		return fmt.Errorf("rate limits must not be negative")
+	}
+	if f.Latency < 0 || (f.ActionDuration != nil && *f.ActionDuration < 0) {
+		return fmt.Errorf("durations must not be negative")
+	}
+	for k, v := range f.ActionDurations {
+		if v < 0 {
+			return fmt.Errorf("action-durations[%s] must not be negative", k)
+		}
+	}
+	return nil
+}
