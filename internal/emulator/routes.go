@@ -134,23 +134,23 @@ func (s *Server) listDroplets(r *http.Request, _ time.Time) response {
 }
 
 type createRequest struct {
-	Name              string      `json:"name"`
-	Names             []string    `json:"names"`
-	Region            string      `json:"region"`
-	Size              string      `json:"size"`
-	Image             json.RawMessage `json:"image"`
+	Name              string            `json:"name"`
+	Names             []string          `json:"names"`
+	Region            string            `json:"region"`
+	Size              string            `json:"size"`
+	Image             json.RawMessage   `json:"image"`
 	SSHKeys           []json.RawMessage `json:"ssh_keys"`
-	Backups           bool        `json:"backups"`
-	BackupPolicy      *PolicySpec `json:"backup_policy"`
-	IPv6              bool        `json:"ipv6"`
-	Monitoring        bool        `json:"monitoring"`
-	Tags              []string    `json:"tags"`
-	UserData          string      `json:"user_data"`
-	PrivateNetworking bool        `json:"private_networking"`
+	Backups           bool              `json:"backups"`
+	BackupPolicy      *PolicySpec       `json:"backup_policy"`
+	IPv6              bool              `json:"ipv6"`
+	Monitoring        bool              `json:"monitoring"`
+	Tags              []string          `json:"tags"`
+	UserData          string            `json:"user_data"`
+	PrivateNetworking bool              `json:"private_networking"`
 	Volumes           []json.RawMessage `json:"volumes"`
-	VPCUUID           string      `json:"vpc_uuid"`
-	WithDropletAgent  *bool       `json:"with_droplet_agent"`
-	PublicNetworking  *bool       `json:"public_networking"`
+	VPCUUID           string            `json:"vpc_uuid"`
+	WithDropletAgent  *bool             `json:"with_droplet_agent"`
+	PublicNetworking  *bool             `json:"public_networking"`
 }
 
 func (s *Server) createDroplets(r *http.Request, _ time.Time) response {
