@@ -37,7 +37,9 @@ type Config struct {
 	APIEndpoint string // default https://api.digitalocean.com
 
 	// HTTPRetryMax is how often a failed idempotent request (5xx, connection error) and any
-	// rate-limited request (429) is retried. 0 = default 4; negative = no retries.
+	// rate-limited request (429) is retried, and how often an action start whose outcome is
+	// unknown is tried again after checking it did not begin. The value is used as given
+	// (0 = no retries), since the provider always passes its own default (4).
 	HTTPRetryMax     int
 	HTTPRetryWaitMin time.Duration // default 1s
 	HTTPRetryWaitMax time.Duration // default 30s
@@ -178,13 +180,7 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 	if clk == nil {
 		clk = realClock{}
 	}
-	retryMax := cfg.HTTPRetryMax
-	switch {
-	case retryMax == 0:
-		retryMax = 4
-	case retryMax < 0:
-		retryMax = 0
-	}
+	retryMax := max(cfg.HTTPRetryMax, 0)
 	waitMin, waitMax := cfg.HTTPRetryWaitMin, cfg.HTTPRetryWaitMax
 	if waitMin <= 0 {
 		waitMin = time.Second

@@ -1,0 +1,127 @@
+package digitalocean
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
+)
+
+// startEmulator runs an emulator on loopback for one test.
+func startEmulator(t *testing.T, opts emulator.Options) *emulator.Running {
+	t.Helper()
+	r, err := emulator.Start(opts)
+	if err != nil {
+		t.Fatalf("starting emulator: %v", err)
+	}
+	t.Cleanup(r.Close)
+	return r
+}
+
+// testConfig is a Config for an emulator with quick retries, fast polls and no request
+// budget, so tests are not slowed down by settings meant for the real API.
+func testConfig(r *emulator.Running) Config {
+	return Config{
+		Token:                  emulator.DefaultToken,
+		APIEndpoint:            r.URL,
+		HTTPRetryMax:           4,
+		HTTPRetryWaitMin:       5 * time.Millisecond,
+		HTTPRetryWaitMax:       20 * time.Millisecond,
+		RequestBudgetPerMinute: -1,
+		PollInterval:           50 * time.Millisecond,
+	}
+}
+
+func newTestClient(t *testing.T, cfg Config) *Client {
+	t.Helper()
+	c, err := NewClient(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	// The limiter registry is process-wide; forget this endpoint so a later test that gets
+	// the same loopback port starts with a fresh budget.
+	t.Cleanup(func() { forgetLimiters() })
+	return c
+}
+
+func forgetLimiters() {
+	limitersMu.Lock()
+	defer limitersMu.Unlock()
+	limiters = map[string]*limiter{}
+}
+
+func ctxTimeout(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func createDroplets(s *emulator.Server, n int, spec emulator.DropletSpec) []int {
+	ids := make([]int, n)
+	for i := range ids {
+		sp := spec
+		sp.Name = fmt.Sprintf("d-%d", i)
+		ids[i] = s.CreateDroplet(sp).ID
+	}
+	return ids
+}
+
+func intPtr(v int) *int { return &v }
+
+// recordingLogger keeps every log entry, for redaction tests.
+type recordingLogger struct {
+	mu      sync.Mutex
+	entries []string
+}
+
+func (l *recordingLogger) add(level, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, fmt.Sprintf("%s %s %v", level, msg, fields))
+}
+
+func (l *recordingLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.add("DEBUG", msg, fields)
+}
+
+func (l *recordingLogger) Trace(_ context.Context, msg string, fields map[string]any) {
+	l.add("TRACE", msg, fields)
+}
+
+func (l *recordingLogger) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.entries...)
+}
+
+// fakeClock is a virtual clock: a wait on it ends at once and moves virtual time forward by
+// the wait, so minutes of rate-limit waiting take no real time.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: time.Unix(1_700_000_000, 0)} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	target := c.now.Add(d)
+	if target.After(c.now) {
+		c.now = target
+	}
+	now := c.now
+	c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	ch <- now
+	return ch
+}
