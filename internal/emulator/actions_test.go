@@ -435,14 +435,30 @@ func TestActionsByTag(t *testing.T) {
 		typ string
 		f   func(tag string) ([]godo.Action, *godo.Response, error)
 	}{
-		{"power_cycle", func(tag string) ([]godo.Action, *godo.Response, error) { return e.client.DropletActions.PowerCycleByTag(e.ctx, tag) }},
-		{"power_on", func(tag string) ([]godo.Action, *godo.Response, error) { return e.client.DropletActions.PowerOnByTag(e.ctx, tag) }},
-		{"shutdown", func(tag string) ([]godo.Action, *godo.Response, error) { return e.client.DropletActions.ShutdownByTag(e.ctx, tag) }},
-		{"enable_ipv6", func(tag string) ([]godo.Action, *godo.Response, error) { return e.client.DropletActions.EnableIPv6ByTag(e.ctx, tag) }},
-		{"enable_backups", func(tag string) ([]godo.Action, *godo.Response, error) { return e.client.DropletActions.EnableBackupsByTag(e.ctx, tag) }},
-		{"disable_backups", func(tag string) ([]godo.Action, *godo.Response, error) { return e.client.DropletActions.DisableBackupsByTag(e.ctx, tag) }},
-		{"snapshot", func(tag string) ([]godo.Action, *godo.Response, error) { return e.client.DropletActions.SnapshotByTag(e.ctx, tag, "nightly") }},
-		{"enable_private_networking", func(tag string) ([]godo.Action, *godo.Response, error) { return e.client.DropletActions.EnablePrivateNetworkingByTag(e.ctx, tag) }},
+		{"power_cycle", func(tag string) ([]godo.Action, *godo.Response, error) {
+			return e.client.DropletActions.PowerCycleByTag(e.ctx, tag)
+		}},
+		{"power_on", func(tag string) ([]godo.Action, *godo.Response, error) {
+			return e.client.DropletActions.PowerOnByTag(e.ctx, tag)
+		}},
+		{"shutdown", func(tag string) ([]godo.Action, *godo.Response, error) {
+			return e.client.DropletActions.ShutdownByTag(e.ctx, tag)
+		}},
+		{"enable_ipv6", func(tag string) ([]godo.Action, *godo.Response, error) {
+			return e.client.DropletActions.EnableIPv6ByTag(e.ctx, tag)
+		}},
+		{"enable_backups", func(tag string) ([]godo.Action, *godo.Response, error) {
+			return e.client.DropletActions.EnableBackupsByTag(e.ctx, tag)
+		}},
+		{"disable_backups", func(tag string) ([]godo.Action, *godo.Response, error) {
+			return e.client.DropletActions.DisableBackupsByTag(e.ctx, tag)
+		}},
+		{"snapshot", func(tag string) ([]godo.Action, *godo.Response, error) {
+			return e.client.DropletActions.SnapshotByTag(e.ctx, tag, "nightly")
+		}},
+		{"enable_private_networking", func(tag string) ([]godo.Action, *godo.Response, error) {
+			return e.client.DropletActions.EnablePrivateNetworkingByTag(e.ctx, tag)
+		}},
 	}
 	for _, bt := range byTag {
 		typ := bt.typ

@@ -1,0 +1,112 @@
+package emulator_test
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/digitalocean/godo"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
+)
+
+func TestImagesAndImageActions(t *testing.T) {
+	e := newEnv(t)
+	pub := must[*godo.Image](t)(e.client.Images.GetBySlug(e.ctx, "ubuntu-24-04-x64"))
+	if pub.ID < 200000000 || !pub.Public || pub.Type != "base" || pub.Distribution != "Ubuntu" {
+		t.Errorf("public image %+v", pub)
+	}
+	if got := must[*godo.Image](t)(e.client.Images.GetByID(e.ctx, pub.ID)); got.Slug != pub.Slug {
+		t.Errorf("by ID %+v", got)
+	}
+	_, err := e.client.Images.Delete(e.ctx, pub.ID)
+	wantStatus(t, err, 403)
+
+	id := e.droplet(emulator.DropletSpec{Region: "lon1"})
+	backup, _ := e.srv.TakeBackup(id)
+	_, err = e.client.Images.Delete(e.ctx, backup.ID)
+	wantStatus(t, err, 422)
+	_, _, err = e.client.ImageActions.Transfer(e.ctx, backup.ID, &godo.ActionRequest{"type": "transfer", "region": "nyc3"})
+	wantStatus(t, err, 422) // backups stay in their region
+
+	snapAction := must[*godo.Action](t)(e.client.DropletActions.Snapshot(e.ctx, id, "golden"))
+	e.finish()
+	snapID := e.get(id).SnapshotIDs[0]
+	if a, _ := e.srv.Action(snapAction.ID); a.Status != "completed" {
+		t.Fatal("snapshot did not complete")
+	}
+
+	for _, body := range []godo.ActionRequest{
+		{"type": "transfer"},
+		{"type": "transfer", "region": "mars1"},
+		{"type": "flip"},
+	} {
+		_, _, err := e.client.ImageActions.Transfer(e.ctx, snapID, &body)
+		wantStatus(t, err, 422)
+	}
+	tr, resp, err := e.client.ImageActions.Transfer(e.ctx, snapID, &godo.ActionRequest{"type": "transfer", "region": "sfo3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 201 || tr.Type != "transfer" || tr.ResourceType != "image" || tr.RegionSlug != "lon1" {
+		t.Errorf("transfer %d %+v", resp.StatusCode, tr)
+	}
+	e.finish()
+	img := must[*godo.Image](t)(e.client.Images.GetByID(e.ctx, snapID))
+	if !slices.Equal(img.Regions, []string{"lon1", "sfo3"}) {
+		t.Errorf("regions after transfer %v", img.Regions)
+	}
+	if a := must[*godo.Action](t)(e.client.ImageActions.Get(e.ctx, snapID, tr.ID)); a.Status != "completed" {
+		t.Errorf("transfer ended %s", a.Status)
+	}
+	if a := must[*godo.Action](t)(e.client.ImageActions.GetByURI(e.ctx, "/v2/images/"+itoa(snapID)+"/actions/"+itoa(tr.ID))); a.ID != tr.ID {
+		t.Errorf("GetByURI %d", a.ID)
+	}
+	// The droplet's snapshot action is not an action of the image.
+	_, _, err = e.client.ImageActions.Get(e.ctx, snapID, snapAction.ID)
+	wantStatus(t, err, 404)
+
+	// godo has no method for GET /v2/images/{id}/actions.
+	r, _ := e.client.NewRequest(e.ctx, "GET", "v2/images/"+itoa(snapID)+"/actions", nil)
+	var root struct {
+		Actions []godo.Action `json:"actions"`
+		Meta    godo.Meta     `json:"meta"`
+	}
+	if _, err := e.client.Do(e.ctx, r, &root); err != nil {
+		t.Fatal(err)
+	}
+	if len(root.Actions) != 1 || root.Actions[0].ID != tr.ID || root.Meta.Total != 1 {
+		t.Errorf("image actions %+v", root)
+	}
+
+	resp, err = e.client.Images.Delete(e.ctx, snapID)
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("delete snapshot: %v", err)
+	}
+	if d := e.get(id); len(d.SnapshotIDs) != 0 {
+		t.Errorf("deleted snapshot still listed: %v", d.SnapshotIDs)
+	}
+	_, err = e.client.Images.Delete(e.ctx, snapID)
+	wantStatus(t, err, 404)
+	_, _, err = e.client.ImageActions.Convert(e.ctx, snapID)
+	wantStatus(t, err, 404)
+}
+
+func TestImageJSONShape(t *testing.T) {
+	// Backups and snapshots have "slug": null; public images a string.
+	e := newEnv(t)
+	id := e.droplet(emulator.DropletSpec{})
+	b, _ := e.srv.TakeBackup(id)
+	raw, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	if v, ok := m["slug"]; !ok || v != nil {
+		t.Errorf("backup slug = %v (present %v)", v, ok)
+	}
+	if _, ok := m["DropletID"]; ok {
+		t.Error("internal fields leak into JSON")
+	}
+}
