@@ -692,3 +692,80 @@ resource "droplet_power" "test" {
 		Steps:                    steps,
 	})
 }
+
+// The documented workflow: power off, resize with droplet_action, power on, in one apply, and
+// again whenever the size changes.
+func TestAccDropletPower_resizeWorkflow(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.SkipIfReal(t) // resizing real droplets costs money and takes minutes
+	id := env.CreateDroplet(t, "power-resize")
+
+	config := func(size string) string {
+		return env.Config(fmt.Sprintf(`
+resource "droplet_action" "off" {
+  droplet_id = %[1]d
+  type       = "power_off"
+  triggers   = { size = %[2]q }
+}
+
+resource "droplet_action" "resize" {
+  droplet_id = %[1]d
+  type       = "resize"
+  size       = %[2]q
+  disk       = false
+
+  depends_on = [droplet_action.off]
+}
+
+resource "droplet_power" "test" {
+  droplet_id = %[1]d
+  state      = "on"
+
+  depends_on = [droplet_action.resize]
+  lifecycle {
+    replace_triggered_by = [droplet_action.resize]
+  }
+}
+`, id, size))
+	}
+	size := func(want string) statecheck.StateCheck {
+		return powerCheckFunc(func(ctx context.Context) error {
+			d, _, err := env.Godo.Droplets.Get(ctx, id)
+			if err != nil {
+				return err
+			}
+			if d.SizeSlug != want {
+				return fmt.Errorf("droplet %d has size %q, want %q", id, d.SizeSlug, want)
+			}
+			return nil
+		})
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config("s-2vcpu-4gb"),
+				ConfigStateChecks: append(powerState("on", "active"),
+					size("s-2vcpu-4gb"),
+					powerActions(env, id, "active", "power_off:completed", "resize:completed", "power_on:completed"),
+				),
+			},
+			{
+				Config: config("s-4vcpu-8gb"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("droplet_action.off", plancheck.ResourceActionReplace),
+						plancheck.ExpectResourceAction("droplet_action.resize", plancheck.ResourceActionReplace),
+						plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionReplace),
+					},
+				},
+				ConfigStateChecks: append(powerState("on", "active"),
+					size("s-4vcpu-8gb"),
+					powerActions(env, id, "active", "power_off:completed", "resize:completed", "power_on:completed",
+						"power_off:completed", "resize:completed", "power_on:completed"),
+				),
+			},
+		},
+	})
+}
