@@ -31,6 +31,7 @@ type policyReader struct {
 	pending   map[int][]chan policyResult
 	ctxs      []context.Context
 	armed     bool
+	listing   chan struct{} // closed when the listing in progress ends; nil when none runs
 	arrivals  []time.Time // recent calls, to tell a refresh of many resources from a single read
 
 	// stats for tests and benchmarks
@@ -38,8 +39,9 @@ type policyReader struct {
 }
 
 type cachedPolicy struct {
-	p  *BackupPolicy
-	at time.Time
+	p       *BackupPolicy
+	at      time.Time // when the request that read it started
+	expires time.Time
 }
 
 type policyResult struct {
@@ -53,6 +55,8 @@ const (
 	policyPerPage  = 200
 	demandWindow   = 10 * time.Second
 	maxSingleReads = 10 // concurrent single GETs
+	// listConcurrency is how many list pages are fetched at once after the first.
+	listConcurrency = 4
 )
 
 func newPolicyReader(c *Client) *policyReader {
@@ -76,7 +80,7 @@ func (r *policyReader) invalidate(dropletID int) {
 
 func (r *policyReader) freshLocked(id int, now time.Time) (*BackupPolicy, bool) {
 	e, ok := r.cache[id]
-	if !ok || now.Sub(e.at) > r.ttl || !e.at.After(r.notBefore[id]) {
+	if !ok || now.After(e.expires) || !e.at.After(r.notBefore[id]) {
 		return nil, false
 	}
 	return e.p.clone(), true
@@ -112,6 +116,14 @@ func (r *policyReader) get(ctx context.Context, id int) (*BackupPolicy, error) {
 
 // flush answers the collected reads.
 func (r *policyReader) flush() {
+	// A listing in progress is about to answer most reads: let it finish first rather than
+	// start a second one.
+	r.mu.Lock()
+	running := r.listing
+	r.mu.Unlock()
+	if running != nil {
+		<-running
+	}
 	now := r.c.clock.Now()
 	r.mu.Lock()
 	pending := r.pending
@@ -144,7 +156,15 @@ func (r *policyReader) flush() {
 		ids = append(ids, id)
 	}
 	if r.useList(len(ids), total, demand) {
+		done := make(chan struct{})
+		r.mu.Lock()
+		r.listing = done
+		r.mu.Unlock()
 		ids = r.list(ctx, pending, demand)
+		r.mu.Lock()
+		r.listing = nil
+		r.mu.Unlock()
+		close(done)
 	}
 	r.single(ctx, ids, pending)
 }
@@ -163,10 +183,14 @@ func (r *policyReader) useList(n, total, demand int) bool {
 }
 
 // list pages through GET /v2/droplets/backups/policies, answering pending reads as their
-// droplets appear, and caches the result. It returns the droplets it could not answer.
+// droplets appear, and caches the result. Page 1 tells the account's size; the other pages are
+// fetched (a few at a time) only when that costs fewer requests than asking for the missing
+// droplets singly, counting the reads a refresh in progress is likely to bring. It returns the
+// droplets it could not answer.
 func (r *policyReader) list(ctx context.Context, pending map[int][]chan policyResult, demand int) []int {
-	seen := map[int]*BackupPolicy{}
-	for page := 1; ; page++ {
+	var mu sync.Mutex // guards pending and fetched across page goroutines
+	var fetched []int
+	fetch := func(page int) (total int, err error) {
 		at := r.c.clock.Now()
 		var root struct {
 			Policies map[string]*policyRecord `json:"policies"`
@@ -174,53 +198,92 @@ func (r *policyReader) list(ctx context.Context, pending map[int][]chan policyRe
 				Total int `json:"total"`
 			} `json:"meta"`
 		}
-		_, err := r.c.do(ctx, http.MethodGet, fmt.Sprintf("v2/droplets/backups/policies?page=%d&per_page=%d", page, policyPerPage), nil, &root)
+		_, err = r.c.do(ctx, http.MethodGet, fmt.Sprintf("v2/droplets/backups/policies?page=%d&per_page=%d", page, policyPerPage), nil, &root)
 		r.mu.Lock()
+		defer r.mu.Unlock()
 		r.listRequests++
-		r.mu.Unlock()
 		if err != nil {
-			break
+			return 0, err
 		}
-		total := 0
-		if root.Meta != nil {
-			total = root.Meta.Total
-		}
-		r.mu.Lock()
+		mu.Lock()
+		defer mu.Unlock()
 		for k, rec := range root.Policies {
 			id, perr := strconv.Atoi(k)
 			if perr != nil || rec == nil {
 				continue
 			}
-			p := rec.policy(id)
-			seen[id] = p
 			if !at.After(r.notBefore[id]) {
 				continue // changed by us while this page was on its way
 			}
-			r.cache[id] = cachedPolicy{p: p, at: at}
+			p := rec.policy(id)
+			r.cache[id] = cachedPolicy{p: p, at: at, expires: at.Add(r.ttl)}
+			fetched = append(fetched, id)
 			if chs, ok := pending[id]; ok {
 				deliver(chs, policyResult{p: p.clone()})
 				delete(pending, id)
 			}
 		}
-		if total > 0 {
-			r.total = total
+		if root.Meta != nil && root.Meta.Total > 0 {
+			r.total = root.Meta.Total
+			total = root.Meta.Total
 		}
-		r.mu.Unlock()
-		pages := (total + policyPerPage - 1) / policyPerPage
-		if len(root.Policies) == 0 || page >= pages {
-			break
+		return total, nil
+	}
+
+	left := func() []int {
+		mu.Lock()
+		defer mu.Unlock()
+		out := make([]int, 0, len(pending))
+		for id := range pending {
+			out = append(out, id)
 		}
-		// Keep paging only while that is cheaper than asking for the missing ones singly,
-		// counting the reads a refresh in progress is likely to bring.
-		if remaining := pages - page; remaining > max(len(pending), demand) {
-			break
+		return out
+	}
+	total, err := fetch(1)
+	pages := (total + policyPerPage - 1) / policyPerPage
+	if err != nil || pages <= 1 {
+		r.extend(fetched)
+		return left()
+	}
+	mu.Lock()
+	missing := len(pending)
+	mu.Unlock()
+	if missing == 0 && demand <= 1 {
+		r.extend(fetched)
+		return nil
+	}
+	if pages-1 > max(missing, demand) {
+		r.extend(fetched)
+		return left()
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, listConcurrency)
+	for page := 2; page <= pages; page++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(page int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			_, _ = fetch(page)
+		}(page)
+	}
+	wg.Wait()
+	r.extend(fetched)
+	return left()
+}
+
+// extend makes a listing's entries live for the time to live from when the listing finished:
+// a long listing must not expire while the refresh it serves is still running.
+func (r *policyReader) extend(ids []int) {
+	now := r.c.clock.Now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range ids {
+		if e, ok := r.cache[id]; ok {
+			e.expires = now.Add(r.ttl)
+			r.cache[id] = e
 		}
 	}
-	left := make([]int, 0, len(pending))
-	for id := range pending {
-		left = append(left, id)
-	}
-	return left
 }
 
 // single reads each droplet's policy on its own, a few at a time.
@@ -238,7 +301,7 @@ func (r *policyReader) single(ctx context.Context, ids []int, pending map[int][]
 			r.mu.Lock()
 			r.getRequests++
 			if err == nil && at.After(r.notBefore[id]) {
-				r.cache[id] = cachedPolicy{p: p, at: at}
+				r.cache[id] = cachedPolicy{p: p, at: at, expires: at.Add(r.ttl)}
 			}
 			chs := pending[id]
 			r.mu.Unlock()

@@ -1,0 +1,122 @@
+package digitalocean
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
+)
+
+func pollRequests(st emulator.Stats) (list, single int) {
+	return st.Requests["GET /v2/actions"], st.Requests["GET /v2/actions/{id}"]
+}
+
+// Many actions in flight are followed with list requests, not one poll each.
+func TestWaiterBatchesManyActions(t *testing.T) {
+	r := startEmulator(t, emulator.Options{ActionDuration: 400 * time.Millisecond})
+	const n = 30
+	ids := createDroplets(r.Server, n, emulator.DropletSpec{})
+	cfg := testConfig(r)
+	cfg.PollInterval = 100 * time.Millisecond
+	c := newTestClient(t, cfg)
+	ctx := ctxTimeout(t, 30*time.Second)
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func(id int) {
+			defer wg.Done()
+			if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+				t.Error(err)
+			}
+		}(id)
+	}
+	wg.Wait()
+	list, single := pollRequests(r.Server.Stats())
+	t.Logf("%d actions: %d list polls, %d single polls", n, list, single)
+	if list == 0 {
+		t.Error("no list request; every action was polled on its own")
+	}
+	// Polling each action alone needs at least one request per action (four at this pace).
+	if list+single >= n {
+		t.Errorf("%d poll requests for %d actions; want fewer than one per action", list+single, n)
+	}
+}
+
+// One or two actions are polled singly: a list page would cost the same or more.
+func TestWaiterFewActionsPollSingly(t *testing.T) {
+	r := startEmulator(t, emulator.Options{ActionDuration: 200 * time.Millisecond})
+	ids := createDroplets(r.Server, 2, emulator.DropletSpec{})
+	c := newTestClient(t, testConfig(r))
+	ctx := ctxTimeout(t, 10*time.Second)
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func(id int) {
+			defer wg.Done()
+			if _, err := c.Run(ctx, id, ActionRequest{Type: "power_cycle"}); err != nil {
+				t.Error(err)
+			}
+		}(id)
+	}
+	wg.Wait()
+	if list, single := pollRequests(r.Server.Stats()); list != 0 || single == 0 {
+		t.Errorf("%d list polls, %d single polls; want only single ones", list, single)
+	}
+}
+
+// Wait by ID follows actions it did not start, and several waiters of one action share polls.
+func TestWaitByIDShared(t *testing.T) {
+	r := startEmulator(t, emulator.Options{})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	a, err := r.Server.StartAction(id, "snapshot", 300*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, testConfig(r))
+	ctx := ctxTimeout(t, 10*time.Second)
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			as, err := c.Wait(ctx, a.ID)
+			if err != nil || len(as) != 1 || as[0].Status != "completed" || as[0].ResourceID != id {
+				t.Errorf("Wait = %+v, %v", as, err)
+			}
+		}()
+	}
+	wg.Wait()
+	_, single := pollRequests(r.Server.Stats())
+	// Five waiters alone would poll five times per round.
+	if single > 15 {
+		t.Errorf("%d polls for one action with five waiters", single)
+	}
+	if _, err := c.Wait(ctx, 0); err == nil {
+		t.Error("Wait(0) must fail")
+	}
+}
+
+func TestPollSchedule(t *testing.T) {
+	c := &Client{}
+	w := newWaiter(c, 0)
+	if w.first > time.Second || w.cap != defaultPollCap {
+		t.Errorf("first poll %v, cap %v", w.first, w.cap)
+	}
+	prev := time.Duration(0)
+	for age := time.Duration(0); age < time.Minute; age += time.Second {
+		iv := w.interval(age)
+		if iv < prev || iv > w.cap || iv < w.min {
+			t.Fatalf("interval(%v) = %v after %v", age, iv, prev)
+		}
+		// A poll never adds more than a quarter of the action's age (until the cap).
+		if age > 4*w.min && iv > age/4 && iv != w.cap {
+			t.Errorf("interval(%v) = %v", age, iv)
+		}
+		prev = iv
+	}
+	b := newWaiter(&Client{baseline: true}, 0)
+	if b.first != 10*time.Second || b.interval(time.Minute) != 3*time.Second {
+		t.Errorf("baseline schedule: first %v, then %v", b.first, b.interval(time.Minute))
+	}
+}
