@@ -32,7 +32,7 @@ type policyReader struct {
 	ctxs      []context.Context
 	armed     bool
 	listing   chan struct{} // closed when the listing in progress ends; nil when none runs
-	arrivals  []time.Time // recent calls, to tell a refresh of many resources from a single read
+	arrivals  []time.Time   // recent calls, to tell a refresh of many resources from a single read
 
 	// stats for tests and benchmarks
 	listRequests, getRequests int
