@@ -1,0 +1,106 @@
+// Command droplet-bench measures the provider with the real terraform binary against the emulator
+// program, for the provider's own strategy and for the official provider's behaviour, and prints
+// the figures as tables and JSON. `make bench` builds the binaries and runs it; see BENCHMARKS.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/bench"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "droplet-bench:", err)
+		if errors.Is(err, bench.ErrTargetsMissed) {
+			os.Exit(1)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	def := bench.DefaultEmulatorSettings()
+	fs := flag.NewFlagSet("droplet-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	terraform := fs.String("terraform", "terraform", "terraform binary")
+	provider := fs.String("provider", ".bench/bin/terraform-provider-droplet", "provider binary")
+	emulatorBin := fs.String("emulator", ".bench/bin/droplet-emulator", "droplet-emulator binary")
+	workDir := fs.String("workdir", ".bench", "directory for workspaces, logs and the CLI configuration")
+	out := fs.String("out", ".bench/results.json", "where to write the JSON report")
+	scenarios := fs.String("scenarios", "", "comma-separated scenario IDs to run (default: all)")
+	short := fs.Bool("short", false, "divide every scenario's size by ten: a quick smoke run")
+	latency := fs.Duration("latency", time.Duration(def.Latency), "emulator latency per request")
+	actionDuration := fs.Duration("action-duration", time.Duration(def.ActionDuration), "how long actions run")
+	snapshot := fs.Duration("snapshot-duration", time.Duration(def.ActionDurations["snapshot"]), "how long snapshot actions run")
+	timeout := fs.Duration("timeout", 20*time.Minute, "limit for each terraform command")
+	strict := fs.Bool("strict", false, "exit with status 1 when a target is missed")
+	list := fs.Bool("list", false, "list the scenarios and exit")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: droplet-bench [flags]\n\nScenarios: %s\n\n", ids(bench.Standard(false)))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	selected, err := bench.Select(bench.Standard(*short), *scenarios)
+	if err != nil {
+		return err
+	}
+	if *list {
+		for _, s := range bench.WithTitles(selected) {
+			fmt.Fprintf(stdout, "%-16s %s\n", s.ID, s.Title)
+		}
+		return nil
+	}
+
+	emu := def
+	emu.Latency, emu.ActionDuration = bench.Duration(*latency), bench.Duration(*actionDuration)
+	emu.ActionDurations = map[string]bench.Duration{"snapshot": bench.Duration(*snapshot)}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := bench.Execute(ctx, bench.Settings{
+		Terraform: *terraform, Provider: *provider, Emulator: *emulatorBin, WorkDir: *workDir,
+		Emulated: emu, CommandTimeout: *timeout, Progress: stderr,
+	}, selected)
+	if rep != nil {
+		rep.Command = "droplet-bench " + strings.Join(args, " ")
+		fmt.Fprintln(stdout)
+		rep.WriteTables(stdout)
+		if werr := rep.WriteJSON(*out); werr != nil {
+			return errors.Join(err, werr)
+		}
+		fmt.Fprintf(stdout, "\nJSON: %s\n", *out)
+	}
+	if err != nil {
+		return err
+	}
+	if *strict && !rep.Passed() {
+		return bench.ErrTargetsMissed
+	}
+	return nil
+}
+
+func ids(ss []bench.Scenario) string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.ID)
+	}
+	return strings.Join(out, ", ")
+}

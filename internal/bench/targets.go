@@ -1,0 +1,94 @@
+package bench
+
+import "fmt"
+
+// The issue's targets.
+const (
+	maxWallVsIdeal        = 1.2
+	maxWallVsBaseline     = 0.4
+	maxRequestsVsBaseline = 0.3
+	maxPeakPerMinute      = 200
+)
+
+// Target is one of the issue's targets checked against one scenario's figures.
+type Target struct {
+	Name   string `json:"name"`
+	Pass   bool   `json:"pass"`
+	Detail string `json:"detail"`
+}
+
+// evaluate fills in the ideal time, the ratios and the targets from the runs.
+func evaluate(res *ScenarioResult, emu EmulatorSettings) {
+	def, base, noop := res.Runs[StrategyDefault], res.Runs[StrategyBaseline], res.Runs[VariantNoop]
+	add := func(name string, pass bool, format string, args ...any) {
+		res.Targets = append(res.Targets, Target{Name: name, Pass: pass, Detail: fmt.Sprintf(format, args...)})
+	}
+	if !def.OK() {
+		add("default strategy succeeds", false, "%s", errText(def))
+		return
+	}
+	if res.Kind == KindPlan && def.PlanChanges {
+		// A plan that wants changes did more than refresh; its figures are not the scenario's.
+		add("plan is empty after apply", false, "the refresh found differences; see %s", def.Log)
+	}
+
+	if res.RunsActions() && noop.OK() {
+		res.ActionSeconds = emu.DurationFor(res.ActionType).Seconds()
+		res.Waves = res.Scenario.Waves()
+		res.OverheadSeconds = noop.WallSeconds
+		res.IdealSeconds = res.ActionSeconds*float64(res.Waves) + res.OverheadSeconds
+		res.Ratios.WallVsIdeal = def.WallSeconds / res.IdealSeconds
+	}
+	if base.OK() || (base != nil && base.TotalRequests > 0) {
+		res.Ratios.WallVsBaseline = ratio(def.WallSeconds, base.WallSeconds)
+		res.Ratios.RequestsVsBaseline = ratio(float64(def.TotalRequests), float64(base.TotalRequests))
+		res.Ratios.PeakVsBaseline = ratio(float64(def.PeakPerMinute), float64(base.PeakPerMinute))
+	}
+	baseNote := ""
+	if !base.OK() {
+		baseNote = " (baseline run failed: " + errText(base) + ")"
+	}
+
+	if res.RunsActions() {
+		if res.IdealSeconds > 0 {
+			add("wall ≤ 1.2 × ideal", res.Ratios.WallVsIdeal <= maxWallVsIdeal,
+				"%.1f s vs ideal %.1f s (%d wave(s) × %.0f s + %.1f s no-op run): ×%.2f",
+				def.WallSeconds, res.IdealSeconds, res.Waves, res.ActionSeconds, res.OverheadSeconds, res.Ratios.WallVsIdeal)
+		} else {
+			add("wall ≤ 1.2 × ideal", false, "no ideal: the no-op run failed: %s", errText(noop))
+		}
+		if res.Ratios.WallVsBaseline > 0 {
+			add("wall ≤ 0.4 × baseline", res.Ratios.WallVsBaseline <= maxWallVsBaseline,
+				"%.1f s vs %.1f s: ×%.2f%s", def.WallSeconds, base.WallSeconds, res.Ratios.WallVsBaseline, baseNote)
+			add("requests ≤ 0.3 × baseline", res.Ratios.RequestsVsBaseline <= maxRequestsVsBaseline,
+				"%d vs %d: ×%.2f%s", def.TotalRequests, base.TotalRequests, res.Ratios.RequestsVsBaseline, baseNote)
+		}
+	}
+	if res.MaxRequests > 0 {
+		add(fmt.Sprintf("requests ≤ %d", res.MaxRequests), def.TotalRequests <= res.MaxRequests,
+			"%d requests", def.TotalRequests)
+	}
+	add("peak ≤ 200 per 60 s", def.PeakPerMinute <= maxPeakPerMinute, "%d in the busiest 60 s", def.PeakPerMinute)
+	add("no 429s", def.RateLimited == 0, "%d × 429", def.RateLimited)
+	if res.Ratios.WallVsBaseline > 0 {
+		add("not slower than baseline", def.WallSeconds <= base.WallSeconds,
+			"%.1f s vs %.1f s%s", def.WallSeconds, base.WallSeconds, baseNote)
+	}
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func errText(r *Run) string {
+	switch {
+	case r == nil:
+		return "not run"
+	case r.Error == "":
+		return "ok"
+	}
+	return r.Error
+}

@@ -1,0 +1,228 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// providerSource is the provider's registry address; dev_overrides maps it to the built binary.
+const providerSource = "registry.terraform.io/dropletops/droplet"
+
+// writeCLIConfig writes a Terraform CLI configuration whose dev_overrides make terraform use the
+// provider binary in providerDir without `terraform init` or any download.
+func writeCLIConfig(path, providerDir string) error {
+	cfg := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    %q = %q
+  }
+  direct {}
+}
+`, providerSource, providerDir)
+	return os.WriteFile(path, []byte(cfg), 0o644)
+}
+
+// configFor is the configuration a scenario applies: one resource per droplet ID, the IDs in a
+// variable so that terraform's own work stays proportional to the resource count.
+func configFor(r Resource) string {
+	head := `terraform {
+  required_providers {
+    droplet = {
+      source = "dropletops/droplet"
+    }
+  }
+}
+
+provider "droplet" {}
+
+variable "droplet_ids" {
+  type = list(number)
+}
+`
+	switch r {
+	case ResourceReboot:
+		return head + `
+resource "droplet_action" "reboot" {
+  count      = length(var.droplet_ids)
+  droplet_id = var.droplet_ids[count.index]
+  type       = "reboot"
+}
+`
+	default:
+		return head + `
+resource "droplet_backups" "this" {
+  count      = length(var.droplet_ids)
+  droplet_id = var.droplet_ids[count.index]
+  plan       = "daily"
+  hour       = 4
+}
+`
+	}
+}
+
+// writeWorkspace writes the configuration and its variables into dir.
+func writeWorkspace(dir string, r Resource, ids []int) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configFor(r)), 0o644); err != nil {
+		return err
+	}
+	vars, err := json.Marshal(map[string][]int{"droplet_ids": ids})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "terraform.tfvars.json"), vars, 0o644)
+}
+
+// tfRun is one terraform invocation.
+type tfRun struct {
+	terraform string
+	dir       string
+	cliConfig string
+	endpoint  string
+	token     string
+	baseline  bool
+	timeout   time.Duration
+	log       io.Writer
+}
+
+// tfResult is what one invocation did.
+type tfResult struct {
+	wall     time.Duration
+	exitCode int
+	// changes is set for `plan -detailed-exitcode` when the plan was not empty.
+	changes bool
+	tail    string
+}
+
+// childEnv is the environment of terraform and the provider: the caller's, minus anything that
+// would change what is measured (another CLI configuration, logging, a real token, a strategy),
+// plus the emulator's endpoint and token.
+func (r tfRun) childEnv() []string {
+	drop := []string{"TF_CLI_CONFIG_FILE=", "TF_LOG", "TF_CLI_ARGS", "TF_VAR_", "TF_DATA_DIR=", "TF_WORKSPACE=",
+		"TF_ACC", "TF_PLUGIN_CACHE_DIR=", "DIGITALOCEAN_", "DROPLET_PROVIDER_"}
+	var env []string
+next:
+	for _, kv := range os.Environ() {
+		for _, p := range drop {
+			if strings.HasPrefix(kv, p) {
+				continue next
+			}
+		}
+		env = append(env, kv)
+	}
+	env = append(env,
+		"TF_CLI_CONFIG_FILE="+r.cliConfig,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"DIGITALOCEAN_API_URL="+r.endpoint,
+		"DIGITALOCEAN_TOKEN="+r.token,
+	)
+	if r.baseline {
+		env = append(env, "DROPLET_PROVIDER_STRATEGY=baseline")
+	}
+	return env
+}
+
+// run executes terraform with args in the workspace and times it from start to exit.
+func (r tfRun) run(ctx context.Context, args ...string) (tfResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, r.terraform, args...)
+	cmd.Dir = r.dir
+	cmd.Env = r.childEnv()
+	var tail tailBuffer
+	out := io.MultiWriter(&tail, r.log)
+	cmd.Stdout, cmd.Stderr = out, out
+	ownGroup(cmd)
+	cmd.WaitDelay = 10 * time.Second
+	fmt.Fprintf(r.log, "\n$ terraform %s\n", strings.Join(args, " "))
+
+	start := time.Now()
+	err := cmd.Run()
+	res := tfResult{wall: time.Since(start), tail: tail.String()}
+	if ctx.Err() == context.DeadlineExceeded {
+		return res, fmt.Errorf("terraform %s did not finish within %s", args[0], r.timeout)
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		res.exitCode = exit.ExitCode()
+		if res.exitCode == 2 && hasArg(args, "-detailed-exitcode") {
+			res.changes = true
+			return res, nil
+		}
+		return res, fmt.Errorf("terraform %s exited with status %d", args[0], res.exitCode)
+	}
+	return res, err
+}
+
+func hasArg(args []string, a string) bool {
+	for _, x := range args {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// tfArgs are the arguments of a scenario's command.
+func tfArgs(k Kind, parallelism int) []string {
+	p := "-parallelism=" + strconv.Itoa(parallelism)
+	switch k {
+	case KindPlan:
+		return []string{"plan", "-input=false", "-no-color", "-detailed-exitcode", p}
+	case KindDestroy:
+		return []string{"destroy", "-input=false", "-no-color", "-auto-approve", p}
+	default:
+		return []string{"apply", "-input=false", "-no-color", "-auto-approve", p}
+	}
+}
+
+// terraformVersion is the first line of `terraform version`.
+func terraformVersion(ctx context.Context, terraform string) string {
+	cmd := exec.CommandContext(ctx, terraform, "version", "-json")
+	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE="+os.DevNull)
+	b, err := cmd.Output()
+	if err != nil {
+		return "unknown"
+	}
+	var v struct {
+		Version  string `json:"terraform_version"`
+		Platform string `json:"platform"`
+	}
+	if json.Unmarshal(b, &v) != nil {
+		return "unknown"
+	}
+	return v.Version + " " + v.Platform
+}
+
+// tailBuffer keeps the last few kilobytes of terraform's output for error reports.
+type tailBuffer struct{ b []byte }
+
+const tailSize = 4096
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.b = append(t.b, p...)
+	if len(t.b) > 2*tailSize {
+		t.b = append([]byte(nil), t.b[len(t.b)-tailSize:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	b := t.b
+	if len(b) > tailSize {
+		b = b[len(b)-tailSize:]
+	}
+	return string(bytes.TrimSpace(b))
+}
