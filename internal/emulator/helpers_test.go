@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"sync"
 	"testing"
@@ -136,3 +137,14 @@ func must[T any](t *testing.T) func(v T, _ *godo.Response, err error) T {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// httptestRecorder serves one request straight through the handler.
+func httptestRecorder(h http.Handler, method, path, token string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, path, nil)
+	if token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	return rec
+}
