@@ -1,0 +1,560 @@
+package provider_test
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/acctest"
+	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
+)
+
+// The fault suite: every test here runs through terraform against an emulator that answers a
+// share of requests with 5xx, loses a share of action responses after the action began, rate
+// limits, and has droplets busy with actions started outside Terraform. After every step it
+// checks three things:
+//
+//   - the apply converged (plugin-testing also insists that the next plan is empty);
+//   - the Terraform state equals what the emulator holds;
+//   - the actions the emulator started through the API are exactly the ones the configurations
+//     require, per droplet and per type: none doubled, none missing.
+
+// faultSettings are the issue's fault levels: 20% 5xx, 20% lost action responses, and a
+// per-minute limit below what the provider sends in a burst, so 429s really happen.
+type faultSettings struct {
+	FaultRate          float64
+	LostResponseRate   float64
+	RateLimitPerMinute int
+}
+
+var issueFaults = faultSettings{FaultRate: 0.2, LostResponseRate: 0.2, RateLimitPerMinute: 60}
+
+// faultSeed is the emulator's random seed: DROPLET_FAULT_SEED repeats a run, otherwise a new one
+// is drawn and logged. (Goroutine scheduling still varies which request draws which number.)
+func faultSeed(t *testing.T) int64 {
+	t.Helper()
+	if s := os.Getenv("DROPLET_FAULT_SEED"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("DROPLET_FAULT_SEED=%q: %v", s, err)
+		}
+		return n
+	}
+	return time.Now().UnixNano()
+}
+
+// faultLab is one emulator with faults switched on, and the bookkeeping of which actions the
+// configurations applied so far require.
+type faultLab struct {
+	t   *testing.T
+	env *acctest.Env
+	emu *emulator.Server
+
+	mu sync.Mutex
+	// want counts, per droplet and action type, the actions Terraform must have started.
+	want map[int]map[string]int
+	// outOfBand holds the IDs of actions started behind Terraform's back (busy droplets).
+	outOfBand map[int]bool
+}
+
+func newFaultLab(t *testing.T, opts ...func(*emulator.Options)) *faultLab {
+	t.Helper()
+	seed := faultSeed(t)
+	t.Logf("emulator seed %d (set DROPLET_FAULT_SEED to repeat)", seed)
+	env := acctest.NewEnv(t, append([]func(*emulator.Options){func(o *emulator.Options) { o.Seed = seed }}, opts...)...)
+	env.SkipIfReal(t)
+	return &faultLab{t: t, env: env, emu: env.Emulator.Server, want: map[int]map[string]int{}, outOfBand: map[int]bool{}}
+}
+
+// setFaults switches the fault modes on (or off with the zero value), keeping action durations.
+func (l *faultLab) setFaults(f faultSettings) {
+	cur := l.emu.Faults()
+	cur.FaultRate, cur.LostResponseRate, cur.RateLimitPerMinute = f.FaultRate, f.LostResponseRate, f.RateLimitPerMinute
+	l.emu.SetFaults(cur)
+}
+
+// providerBlock configures the provider for a faulty API: more retries than the default, with
+// short waits (a 429's Retry-After is honoured whatever these say).
+func (l *faultLab) providerBlock() string {
+	return fmt.Sprintf(`provider "droplet" {
+  api_endpoint        = %q
+  token               = %q
+  http_retry_max      = 10
+  http_retry_wait_min = 0.05
+  http_retry_wait_max = 0.5
+}
+`, l.env.Endpoint, l.env.Token)
+}
+
+func (l *faultLab) droplets(prefix string, n int, tags ...string) []int {
+	ids := make([]int, n)
+	for i := range ids {
+		ids[i] = l.env.CreateDroplet(l.t, fmt.Sprintf("%s-%d", prefix, i), tags...)
+	}
+	return ids
+}
+
+// expect records that applying the next configuration starts one action of each type on the droplet.
+func (l *faultLab) expect(dropletID int, types ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m := l.want[dropletID]
+	if m == nil {
+		m = map[string]int{}
+		l.want[dropletID] = m
+	}
+	for _, typ := range types {
+		m[typ]++
+	}
+}
+
+// busy starts an action on each droplet outside Terraform, so the next apply finds them locked.
+func (l *faultLab) busy(actionType string, d time.Duration, dropletIDs ...int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, id := range dropletIDs {
+		a, err := l.emu.StartAction(id, actionType, d)
+		if err != nil {
+			l.t.Fatalf("make droplet %d busy: %v", id, err)
+		}
+		l.outOfBand[a.ID] = true
+	}
+}
+
+// checkActions compares the actions the emulator started through the API with what the
+// configurations require: per droplet from its action history, and in total from the emulator's
+// counters, so a duplicate anywhere (on a droplet or an image) shows.
+func (l *faultLab) checkActions() resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		var problems []string
+		total := map[string]int{}
+		ids := slices.Sorted(maps.Keys(l.want))
+		for _, id := range ids {
+			want := l.want[id]
+			got := map[string]int{}
+			var history []string
+			for _, a := range l.emu.DropletActions(id) {
+				if a.Type == "create" || l.outOfBand[a.ID] {
+					continue
+				}
+				got[a.Type]++
+				history = append(history, fmt.Sprintf("%d:%s:%s", a.ID, a.Type, a.Status))
+			}
+			for typ, n := range want {
+				total[typ] += n
+			}
+			if !maps.Equal(nonZero(want), got) {
+				problems = append(problems, fmt.Sprintf("droplet %d: started %v, want %v (history %s)",
+					id, got, nonZero(want), strings.Join(history, " ")))
+			}
+		}
+		if started := l.emu.Stats().ActionsStarted; !maps.Equal(nonZero(started), nonZero(total)) {
+			problems = append(problems, fmt.Sprintf("emulator started %v through the API, configurations require %v", started, nonZero(total)))
+		}
+		if len(problems) > 0 {
+			return fmt.Errorf("actions started are not exactly the required ones:\n  %s", strings.Join(problems, "\n  "))
+		}
+		return nil
+	}
+}
+
+func nonZero(m map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range m {
+		if v != 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// logStats reports what the emulator did to the provider, so a run shows the faults were real.
+func (l *faultLab) logStats(label string) emulator.Stats {
+	s := l.emu.Stats()
+	l.t.Logf("%s: %d requests, %d answered 5xx, %d action responses lost, %d answered 429, peak %d requests/min, actions %v",
+		label, s.TotalRequests, s.Faults, s.LostResponses, s.RateLimited, s.PeakPerMinute, nonZero(s.ActionsStarted))
+	return s
+}
+
+// checkFaultsHappened fails when a fault mode the test relies on never fired: then the test
+// proved nothing about it.
+func (l *faultLab) checkFaultsHappened(f faultSettings) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		s := l.logStats("faults so far")
+		var missing []string
+		if f.FaultRate > 0 && s.Faults == 0 {
+			missing = append(missing, "no request was answered 5xx")
+		}
+		if f.LostResponseRate > 0 && s.LostResponses == 0 {
+			missing = append(missing, "no action response was lost")
+		}
+		if f.RateLimitPerMinute > 0 && s.RateLimited == 0 {
+			missing = append(missing, "no request was answered 429")
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("the fault modes did not fire: %s", strings.Join(missing, "; "))
+		}
+		return nil
+	}
+}
+
+// checkStateMatchesAPI compares every droplet provider object in the state with the emulator.
+func (l *faultLab) checkStateMatchesAPI() resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		return stateMatchesEmulator(s, l.emu)
+	}
+}
+
+// stateMatchesEmulator compares every droplet_backups, droplet_action and droplet_power resource
+// and droplet_backups data source in the state with what the emulator holds.
+func stateMatchesEmulator(s *terraform.State, emu *emulator.Server) error {
+	var problems []string
+	now := time.Now()
+	for addr, rs := range s.RootModule().Resources {
+		a := rs.Primary.Attributes
+		switch rs.Type {
+		case "droplet_backups":
+			id := atoi(a["droplet_id"])
+			rec, ok := emu.BackupPolicy(id)
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s: droplet %d does not exist", addr, id))
+				continue
+			}
+			problems = append(problems, comparePolicy(addr, a, rec, now)...)
+		case "droplet_action":
+			problems = append(problems, compareAction(addr, a, emu)...)
+		case "droplet_power":
+			id := atoi(a["droplet_id"])
+			d, ok := emu.Droplet(id)
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s: droplet %d does not exist", addr, id))
+				continue
+			}
+			wantState := map[string]string{"active": "on", "off": "off", "archive": "off"}[d.Status]
+			if a["status"] != d.Status || a["state"] != wantState || d.Locked {
+				problems = append(problems, fmt.Sprintf("%s: state has status %q state %q, emulator has droplet %d %q (locked %v)",
+					addr, a["status"], a["state"], id, d.Status, d.Locked))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return fmt.Errorf("state differs from the API:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return nil
+}
+
+func comparePolicy(addr string, a map[string]string, rec emulator.PolicyRecord, now time.Time) []string {
+	want := map[string]string{"enabled": strconv.FormatBool(rec.BackupEnabled)}
+	if p := rec.BackupPolicy; rec.BackupEnabled && p != nil {
+		want["plan"] = p.Plan
+		want["weekday"] = p.Weekday
+		want["hour"] = strconv.Itoa(p.Hour)
+		want["window_length_hours"] = strconv.Itoa(p.WindowLengthHours)
+		want["retention_period_days"] = strconv.Itoa(p.RetentionPeriodDays)
+	}
+	var out []string
+	for _, k := range []string{"enabled", "plan", "weekday", "hour", "window_length_hours", "retention_period_days"} {
+		if a[k] != want[k] {
+			out = append(out, fmt.Sprintf("%s: %s = %q in state, %q in the API", addr, k, a[k], want[k]))
+		}
+	}
+	start, end := "", ""
+	if w := rec.NextBackupWindow; rec.BackupEnabled && w != nil {
+		start, end = w.Start.UTC().Format(time.RFC3339), w.End.UTC().Format(time.RFC3339)
+	}
+	if a["next_backup_window.start"] != start || a["next_backup_window.end"] != end {
+		// The next window moves on once the recorded one has begun; that is not a difference.
+		recorded, err := time.Parse(time.RFC3339, a["next_backup_window.start"])
+		if err != nil || recorded.After(now) {
+			out = append(out, fmt.Sprintf("%s: next_backup_window %s–%s in state, %s–%s in the API", addr,
+				a["next_backup_window.start"], a["next_backup_window.end"], start, end))
+		}
+	}
+	return out
+}
+
+func compareAction(addr string, a map[string]string, emu *emulator.Server) []string {
+	var out []string
+	n := atoi(a["action_ids.#"])
+	if n == 0 || n != atoi(a["droplet_ids.#"]) {
+		return []string{fmt.Sprintf("%s: %s action IDs for %s droplets", addr, a["action_ids.#"], a["droplet_ids.#"])}
+	}
+	lowest := 0
+	for i := 0; i < n; i++ {
+		aid := atoi(a[fmt.Sprintf("action_ids.%d", i)])
+		did := atoi(a[fmt.Sprintf("droplet_ids.%d", i)])
+		act, ok := emu.Action(aid)
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s: action %d is unknown to the API", addr, aid))
+		case act.Type != a["type"] || act.ResourceID != did || act.ResourceType != "droplet" || act.Status != "completed":
+			out = append(out, fmt.Sprintf("%s: state records a %s action %d on droplet %d, the API has %s %d on %s %d with status %s",
+				addr, a["type"], aid, did, act.Type, act.ID, act.ResourceType, act.ResourceID, act.Status))
+		}
+		if lowest == 0 || aid < lowest {
+			lowest = aid
+		}
+	}
+	if a["status"] != "completed" || a["id"] != strconv.Itoa(lowest) {
+		out = append(out, fmt.Sprintf("%s: id %q status %q, want id %d status completed", addr, a["id"], a["status"], lowest))
+	}
+	if id := a["droplet_id"]; id != "" && (n != 1 || a["droplet_ids.0"] != id) {
+		out = append(out, fmt.Sprintf("%s: droplet_id %s but droplet_ids %v", addr, id, a["droplet_ids.0"]))
+	}
+	if tag := a["tag_name"]; tag != "" {
+		var tagged []int
+		for i := 0; i < n; i++ {
+			did := atoi(a[fmt.Sprintf("droplet_ids.%d", i)])
+			if d, ok := emu.Droplet(did); !ok || !slices.Contains(d.Tags, tag) {
+				out = append(out, fmt.Sprintf("%s: droplet %d does not carry tag %q", addr, did, tag))
+			}
+			tagged = append(tagged, did)
+		}
+		if !slices.IsSorted(tagged) {
+			out = append(out, fmt.Sprintf("%s: droplet_ids %v are not in ascending order", addr, tagged))
+		}
+	}
+	return out
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// faultConfig describes what one step of TestAccReliability_faults declares.
+type faultConfig struct {
+	backups  []backupsDecl
+	actions  []actionDecl
+	power    []powerDecl
+	readData int // droplet whose droplet_backups data source is read (0 = none)
+}
+
+type backupsDecl struct {
+	name      string
+	dropletID int
+	enabled   *bool
+	plan      string
+	weekday   string
+	hour      *int
+}
+
+type actionDecl struct {
+	name      string
+	dropletID int
+	tag       string
+	typ       string
+	args      string // extra HCL arguments
+	trigger   string
+}
+
+type powerDecl struct {
+	name      string
+	dropletID int
+	state     string
+	shutdown  string
+}
+
+func (c faultConfig) hcl() string {
+	var b strings.Builder
+	for _, d := range c.backups {
+		fmt.Fprintf(&b, "resource \"droplet_backups\" %q {\n  droplet_id = %d\n", d.name, d.dropletID)
+		if d.enabled != nil {
+			fmt.Fprintf(&b, "  enabled    = %v\n", *d.enabled)
+		}
+		if d.plan != "" {
+			fmt.Fprintf(&b, "  plan       = %q\n", d.plan)
+		}
+		if d.weekday != "" {
+			fmt.Fprintf(&b, "  weekday    = %q\n", d.weekday)
+		}
+		if d.hour != nil {
+			fmt.Fprintf(&b, "  hour       = %d\n", *d.hour)
+		}
+		b.WriteString("}\n\n")
+	}
+	for _, d := range c.actions {
+		fmt.Fprintf(&b, "resource \"droplet_action\" %q {\n  type = %q\n", d.name, d.typ)
+		if d.tag != "" {
+			fmt.Fprintf(&b, "  tag_name = %q\n", d.tag)
+		} else {
+			fmt.Fprintf(&b, "  droplet_id = %d\n", d.dropletID)
+		}
+		if d.args != "" {
+			b.WriteString("  " + d.args + "\n")
+		}
+		if d.trigger != "" {
+			fmt.Fprintf(&b, "  triggers = { run = %q }\n", d.trigger)
+		}
+		b.WriteString("}\n\n")
+	}
+	for _, d := range c.power {
+		fmt.Fprintf(&b, "resource \"droplet_power\" %q {\n  droplet_id = %d\n  state = %q\n", d.name, d.dropletID, d.state)
+		if d.shutdown != "" {
+			fmt.Fprintf(&b, "  shutdown = %q\n", d.shutdown)
+		}
+		b.WriteString("}\n\n")
+	}
+	if c.readData != 0 {
+		name := ""
+		for _, d := range c.backups {
+			if d.dropletID == c.readData {
+				name = d.name
+			}
+		}
+		fmt.Fprintf(&b, "data \"droplet_backups\" \"read\" {\n  droplet_id = %d\n  depends_on = [droplet_backups.%s]\n}\n\n", c.readData, name)
+		b.WriteString("data \"droplet_backup_policies\" \"all\" {}\n")
+	}
+	return b.String()
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestAccReliability_faults applies, changes and destroys every resource type under 5xx
+// answers, lost action responses, 429s and busy droplets, and checks after each step that the
+// apply converged, the state equals the API, and exactly the required actions were started.
+func TestAccReliability_faults(t *testing.T) {
+	lab := newFaultLab(t)
+	bk := lab.droplets("faults-backups", 6)
+	ac := lab.droplets("faults-action", 5)
+	tagged := lab.droplets("faults-tagged", 3, "faults-tag")
+	pw := lab.droplets("faults-power", 2)
+
+	v1 := faultConfig{
+		backups: []backupsDecl{
+			{name: "weekly", dropletID: bk[0], plan: "weekly", weekday: "MON", hour: ptr(4)},
+			{name: "daily", dropletID: bk[1], plan: "daily", hour: ptr(20)},
+			{name: "hour_only", dropletID: bk[2], hour: ptr(0)},
+			{name: "defaults", dropletID: bk[3]},
+			{name: "to_disable", dropletID: bk[4], plan: "weekly", weekday: "SAT"},
+			{name: "steady", dropletID: bk[5], plan: "daily", hour: ptr(12)},
+		},
+		actions: []actionDecl{
+			{name: "reboot", dropletID: ac[0], typ: "reboot", trigger: "1"},
+			{name: "power_cycle", dropletID: ac[1], typ: "power_cycle"},
+			{name: "snapshot", dropletID: ac[2], typ: "snapshot", args: `name = "faults-snap"`},
+			{name: "rename", dropletID: ac[3], typ: "rename", args: `name = "faults-renamed"`},
+			{name: "ipv6", dropletID: ac[4], typ: "enable_ipv6"},
+			{name: "by_tag", tag: "faults-tag", typ: "power_cycle", trigger: "1"},
+		},
+		power: []powerDecl{
+			{name: "graceful", dropletID: pw[0], state: "off"},
+			{name: "force", dropletID: pw[1], state: "off", shutdown: "force"},
+		},
+		readData: bk[0],
+	}
+	// Step 2 changes schedules in place, turns one droplet's backups off, re-runs two actions
+	// through their triggers and powers a droplet back on.
+	v2 := v1
+	v2.backups = slices.Clone(v1.backups)
+	v2.backups[0] = backupsDecl{name: "weekly", dropletID: bk[0], plan: "daily", hour: ptr(8)}
+	v2.backups[1] = backupsDecl{name: "daily", dropletID: bk[1], plan: "weekly", weekday: "SUN", hour: ptr(20)}
+	v2.backups[2] = backupsDecl{name: "hour_only", dropletID: bk[2], hour: ptr(16)}
+	v2.backups[4] = backupsDecl{name: "to_disable", dropletID: bk[4], enabled: ptr(false)}
+	v2.actions = slices.Clone(v1.actions)
+	v2.actions[0].trigger = "2"
+	v2.actions[5].trigger = "2"
+	v2.power = slices.Clone(v1.power)
+	v2.power[0].state = "on"
+
+	busyAll := func() {
+		lab.busy("password_reset", 1500*time.Millisecond, bk[0], bk[2], ac[0], ac[2], tagged[1], pw[0])
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					lab.setFaults(issueFaults)
+					busyAll()
+					for _, id := range bk {
+						lab.expect(id, "enable_backups")
+					}
+					lab.expect(ac[0], "reboot")
+					lab.expect(ac[1], "power_cycle")
+					lab.expect(ac[2], "snapshot")
+					lab.expect(ac[3], "rename")
+					lab.expect(ac[4], "enable_ipv6")
+					for _, id := range tagged {
+						lab.expect(id, "power_cycle")
+					}
+					lab.expect(pw[0], "shutdown")
+					lab.expect(pw[1], "power_off")
+				},
+				Config: lab.providerBlock() + v1.hcl(),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lab.checkStateMatchesAPI(),
+					lab.checkActions(),
+					resource.TestCheckResourceAttr("droplet_backups.weekly", "weekday", "MON"),
+					resource.TestCheckResourceAttr("droplet_backups.defaults", "plan", "daily"),
+					resource.TestCheckResourceAttr("droplet_action.by_tag", "droplet_ids.#", "3"),
+					resource.TestCheckResourceAttr("droplet_power.graceful", "status", "off"),
+				),
+			},
+			{
+				PreConfig: func() {
+					lab.logStats("after step 1")
+					busyAll()
+					lab.expect(bk[0], "change_backup_policy")
+					lab.expect(bk[1], "change_backup_policy")
+					lab.expect(bk[2], "change_backup_policy")
+					lab.expect(bk[4], "disable_backups")
+					lab.expect(ac[0], "reboot")
+					for _, id := range tagged {
+						lab.expect(id, "power_cycle")
+					}
+					lab.expect(pw[0], "power_on")
+				},
+				Config: lab.providerBlock() + v2.hcl(),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lab.checkStateMatchesAPI(),
+					lab.checkActions(),
+					resource.TestCheckResourceAttr("droplet_backups.weekly", "plan", "daily"),
+					resource.TestCheckNoResourceAttr("droplet_backups.weekly", "weekday"),
+					resource.TestCheckResourceAttr("droplet_backups.to_disable", "enabled", "false"),
+					resource.TestCheckResourceAttr("data.droplet_backups.read", "plan", "daily"),
+					resource.TestCheckResourceAttr("droplet_power.graceful", "status", "active"),
+				),
+			},
+			{
+				// Destroy under the same faults: backups go off on every droplet still managed.
+				PreConfig: func() {
+					lab.logStats("after step 2")
+					busyAll()
+					for _, id := range bk {
+						if id != bk[4] {
+							lab.expect(id, "disable_backups")
+						}
+					}
+				},
+				Config: lab.providerBlock(),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lab.checkActions(),
+					func(*terraform.State) error {
+						for _, id := range bk {
+							if rec, _ := lab.emu.BackupPolicy(id); rec.BackupEnabled {
+								return fmt.Errorf("droplet %d still has backups after its droplet_backups was destroyed", id)
+							}
+						}
+						return nil
+					},
+					lab.checkFaultsHappened(issueFaults),
+				),
+			},
+		},
+	})
+}
