@@ -158,16 +158,44 @@ func (r *dropletPowerResource) Configure(_ context.Context, req resource.Configu
 }
 
 func (r *dropletPowerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var shutdown, graceful types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("shutdown"), &shutdown)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("graceful_timeout"), &graceful)...)
+	var cfg dropletPowerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if shutdown.ValueString() == shutdownForce && !graceful.IsNull() && !graceful.IsUnknown() {
+	if cfg.Shutdown.ValueString() == shutdownForce && !cfg.GracefulTimeout.IsNull() && !cfg.GracefulTimeout.IsUnknown() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("graceful_timeout"), "graceful_timeout has no effect",
 			"With shutdown = \"force\" the droplet is powered off at once, so graceful_timeout is never used. "+
 				"Remove it, or set shutdown = \"graceful\".")
+		return
+	}
+	if cfg.Shutdown.IsUnknown() || cfg.GracefulTimeout.IsUnknown() || cfg.Timeouts.IsUnknown() {
+		return
+	}
+	graceful := defaultGracefulTimeout
+	if !cfg.GracefulTimeout.IsNull() {
+		graceful = cfg.GracefulTimeout.ValueString()
+	}
+	grace, err := time.ParseDuration(graceful)
+	if err != nil {
+		return // reported by the attribute's validator
+	}
+	// A grace period that fills the whole operation timeout leaves no time for the power_off fallback.
+	for _, op := range []struct {
+		name string
+		get  func(context.Context, time.Duration) (time.Duration, diag.Diagnostics)
+	}{{"create", cfg.Timeouts.Create}, {"update", cfg.Timeouts.Update}} {
+		limit, diags := op.get(ctx, defaultPowerTimeout)
+		if diags.HasError() {
+			return // reported by the timeouts attribute's own validation
+		}
+		if grace >= limit {
+			resp.Diagnostics.AddAttributeWarning(path.Root("graceful_timeout"), "graceful_timeout leaves no time for power_off",
+				fmt.Sprintf("graceful_timeout (%s) is not shorter than the %s timeout (%s), so a droplet that ignores "+
+					"shutdown fails the apply instead of being powered off. Lower graceful_timeout or raise "+
+					"timeouts.%s.", grace, op.name, limit, op.name))
+			return
+		}
 	}
 }
 
@@ -427,12 +455,18 @@ func (r *dropletPowerResource) shutdownGracefully(ctx context.Context, id int, g
 	case err == nil:
 		return d, true
 	case ctx.Err() == nil && graceCtx.Err() != nil:
-		status := "unknown"
-		if d != nil {
-			status = d.Status
+		// One last look: waiting for the shutdown action itself may have used up the grace period
+		// before the droplet's status was read even once.
+		d, err = r.client.Droplet(ctx, id)
+		if err != nil {
+			addAPIError(diags, fmt.Sprintf("Cannot read droplet %d after shutting it down", id), err)
+			return nil, false
+		}
+		if d.Status == dropletStatusOff && !d.Locked {
+			return d, true
 		}
 		tflog.Info(ctx, "droplet not off within graceful_timeout; falling back to power_off",
-			map[string]any{"graceful_timeout": graceful, "status": status})
+			map[string]any{"graceful_timeout": graceful, "status": d.Status})
 		return nil, true
 	default:
 		addAPIError(diags, fmt.Sprintf("Cannot shut down droplet %d", id), err)
