@@ -347,6 +347,9 @@ func (r *dropletBackupsResource) Read(ctx context.Context, req resource.ReadRequ
 	p, err := r.client.BackupPolicy(ctx, dropletID)
 	if errors.Is(err, digitalocean.ErrNotFound) {
 		tflog.Info(ctx, "Droplet no longer exists; removing its backups from state", map[string]any{"droplet_id": dropletID})
+		// The framework (v1.19) insists on an identity even for a removed resource when Terraform
+		// sent none (Terraform before 1.12).
+		setIdentity(ctx, resp.Identity, dropletID, &resp.Diagnostics)
 		resp.State.RemoveResource(ctx)
 		return
 	}
