@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -63,6 +64,8 @@ type faultLab struct {
 	mu sync.Mutex
 	// want counts, per droplet and action type, the actions Terraform must have started.
 	want map[int]map[string]int
+	// wantImage counts the image actions (convert) Terraform must have started, by type.
+	wantImage map[string]int
 	// outOfBand holds the IDs of actions started behind Terraform's back (busy droplets).
 	outOfBand map[int]bool
 }
@@ -73,7 +76,7 @@ func newFaultLab(t *testing.T, opts ...func(*emulator.Options)) *faultLab {
 	t.Logf("emulator seed %d (set DROPLET_FAULT_SEED to repeat)", seed)
 	env := acctest.NewEnv(t, append([]func(*emulator.Options){func(o *emulator.Options) { o.Seed = seed }}, opts...)...)
 	env.SkipIfReal(t)
-	return &faultLab{t: t, env: env, emu: env.Emulator.Server, want: map[int]map[string]int{}, outOfBand: map[int]bool{}}
+	return &faultLab{t: t, env: env, emu: env.Emulator.Server, want: map[int]map[string]int{}, wantImage: map[string]int{}, outOfBand: map[int]bool{}}
 }
 
 // setFaults switches the fault modes on (or off with the zero value), keeping action durations.
@@ -118,6 +121,15 @@ func (l *faultLab) expect(dropletID int, types ...string) {
 	}
 }
 
+// expectImage records that applying the next configuration starts image actions of these types.
+func (l *faultLab) expectImage(types ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, typ := range types {
+		l.wantImage[typ]++
+	}
+}
+
 // busy starts an action on each droplet outside Terraform, so the next apply finds them locked.
 func (l *faultLab) busy(actionType string, d time.Duration, dropletIDs ...int) {
 	l.mu.Lock()
@@ -139,7 +151,7 @@ func (l *faultLab) checkActions() resource.TestCheckFunc {
 		l.mu.Lock()
 		defer l.mu.Unlock()
 		var problems []string
-		total := map[string]int{}
+		total := maps.Clone(l.wantImage)
 		ids := slices.Sorted(maps.Keys(l.want))
 		for _, id := range ids {
 			want := l.want[id]
@@ -186,6 +198,39 @@ func (l *faultLab) logStats(label string) emulator.Stats {
 	l.t.Logf("%s: %d requests, %d answered 5xx, %d action responses lost, %d answered 429, peak %d requests/min, actions %v",
 		label, s.TotalRequests, s.Faults, s.LostResponses, s.RateLimited, s.PeakPerMinute, nonZero(s.ActionsStarted))
 	return s
+}
+
+// checkNoOutOfBandAdopted fails when a droplet_action records an action Terraform did not start:
+// adopting someone else's action means the configured one may never have run, or ran unrecorded.
+func (l *faultLab) checkNoOutOfBandAdopted() resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		for addr, rs := range s.RootModule().Resources {
+			if rs.Type != "droplet_action" {
+				continue
+			}
+			a := rs.Primary.Attributes
+			for i := 0; i < atoi(a["action_ids.#"]); i++ {
+				if id := atoi(a[fmt.Sprintf("action_ids.%d", i)]); l.outOfBand[id] {
+					return fmt.Errorf("%s records action %d, which was started outside Terraform before the apply; "+
+						"the action Terraform started is %v", addr, id, l.apiActions(atoi(a[fmt.Sprintf("droplet_ids.%d", i)]), a["type"]))
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// apiActions lists the IDs of the actions of one type started on a droplet through the API.
+func (l *faultLab) apiActions(dropletID int, typ string) []int {
+	var ids []int
+	for _, a := range l.emu.DropletActions(dropletID) {
+		if a.Type == typ && !l.outOfBand[a.ID] {
+			ids = append(ids, a.ID)
+		}
+	}
+	return ids
 }
 
 // checkFaultsHappened fails when a fault mode the test relies on never fired: then the test
@@ -499,6 +544,7 @@ func TestAccReliability_faults(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					lab.checkStateMatchesAPI(),
 					lab.checkActions(),
+					lab.checkNoOutOfBandAdopted(),
 					resource.TestCheckResourceAttr("droplet_backups.weekly", "weekday", "MON"),
 					resource.TestCheckResourceAttr("droplet_backups.defaults", "plan", "daily"),
 					resource.TestCheckResourceAttr("droplet_action.by_tag", "droplet_ids.#", "3"),
@@ -523,6 +569,7 @@ func TestAccReliability_faults(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					lab.checkStateMatchesAPI(),
 					lab.checkActions(),
+					lab.checkNoOutOfBandAdopted(),
 					resource.TestCheckResourceAttr("droplet_backups.weekly", "plan", "daily"),
 					resource.TestCheckNoResourceAttr("droplet_backups.weekly", "weekday"),
 					resource.TestCheckResourceAttr("droplet_backups.to_disable", "enabled", "false"),
@@ -553,6 +600,272 @@ func TestAccReliability_faults(t *testing.T) {
 						return nil
 					},
 					lab.checkFaultsHappened(issueFaults),
+				),
+			},
+		},
+	})
+}
+
+// With every action response lost (half of them as a dropped connection, half as a 500 sent after
+// the action began), each start must be resolved by finding the action the lost request started:
+// a client that posts again doubles every action. Covers droplet actions by ID and by tag,
+// backups, power, and the image actions that convert backups to snapshots.
+func TestAccReliability_lostResponsesNeverDoubleActions(t *testing.T) {
+	lab := newFaultLab(t)
+	ids := lab.droplets("lost", 3)
+	tagged := lab.droplets("lost-tagged", 2, "lost-tag")
+	lost := faultSettings{LostResponseRate: 1}
+	body := fmt.Sprintf(`
+resource "droplet_backups" "b" {
+  droplet_id                  = %d
+  plan                        = "weekly"
+  weekday                     = "WED"
+  snapshot_backups_on_disable = true
+}
+
+resource "droplet_action" "resize" {
+  droplet_id = %d
+  type       = "resize"
+  size       = "s-2vcpu-2gb"
+}
+
+resource "droplet_action" "by_tag" {
+  tag_name = "lost-tag"
+  type     = "snapshot"
+}
+
+resource "droplet_power" "p" {
+  droplet_id = %d
+  state      = "off"
+  shutdown   = "force"
+}
+`, ids[0], ids[1], ids[2])
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					lab.setFaults(lost)
+					lab.expect(ids[0], "enable_backups")
+					lab.expect(ids[1], "resize")
+					lab.expect(tagged[0], "snapshot")
+					lab.expect(tagged[1], "snapshot")
+					lab.expect(ids[2], "power_off")
+				},
+				Config: lab.providerBlock() + body,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lab.checkStateMatchesAPI(),
+					lab.checkActions(),
+					lab.checkNoOutOfBandAdopted(),
+				),
+			},
+			{
+				// Destroying converts the droplet's two backups (image actions, also lossy) and
+				// then turns backups off.
+				PreConfig: func() {
+					for range 2 {
+						if _, err := lab.emu.TakeBackup(ids[0]); err != nil {
+							t.Fatal(err)
+						}
+					}
+					lab.expectImage("convert", "convert")
+					lab.expect(ids[0], "disable_backups")
+				},
+				Config: lab.providerBlock(),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lab.checkActions(),
+					lab.checkFaultsHappened(lost),
+				),
+			},
+		},
+	})
+}
+
+// A droplet busy with an action of the same type, started outside Terraform just before the apply,
+// must be waited for, not adopted: the configured action has to run after it. With the response to
+// Terraform's own start lost, both actions look alike except for when they began.
+func TestAccReliability_busyWithSameTypeIsNotAdopted(t *testing.T) {
+	lab := newFaultLab(t)
+	id := lab.env.CreateDroplet(t, "busy-same-type")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				lab.setFaults(faultSettings{LostResponseRate: 1})
+				lab.busy("reboot", time.Second, id)
+				lab.expect(id, "reboot")
+			},
+			Config: lab.providerBlock() + fmt.Sprintf(`
+resource "droplet_action" "reboot" {
+  droplet_id = %d
+  type       = "reboot"
+}
+`, id),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				lab.checkActions(),
+				lab.checkNoOutOfBandAdopted(),
+				lab.checkStateMatchesAPI(),
+			),
+		}},
+	})
+}
+
+// A droplet kept busy by a chain of actions started outside Terraform: every start meets
+// "pending event" until the chain ends, then runs once.
+func TestAccReliability_busyDropletWaitsThenStartsOnce(t *testing.T) {
+	lab := newFaultLab(t)
+	ids := lab.droplets("busy-chain", 3)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	t.Cleanup(func() { close(stop); wg.Wait() })
+	// Each droplet gets a new out-of-band action the moment the previous one ends, four times.
+	keepBusy := func(id int) {
+		defer wg.Done()
+		for range 4 {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if a, err := lab.emu.StartAction(id, "enable_ipv6", 400*time.Millisecond); err == nil {
+					lab.mu.Lock()
+					lab.outOfBand[a.ID] = true
+					lab.mu.Unlock()
+					break
+				}
+				time.Sleep(20 * time.Millisecond) // polls the emulator's lock; not a timing assumption
+			}
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				for _, id := range ids {
+					lab.busy("enable_ipv6", 400*time.Millisecond, id)
+					wg.Add(1)
+					go keepBusy(id)
+				}
+				lab.expect(ids[0], "enable_backups")
+				lab.expect(ids[1], "snapshot")
+				lab.expect(ids[2], "power_off")
+			},
+			Config: lab.providerBlock() + fmt.Sprintf(`
+resource "droplet_backups" "b" {
+  droplet_id = %d
+}
+
+resource "droplet_action" "snap" {
+  droplet_id = %d
+  type       = "snapshot"
+}
+
+resource "droplet_power" "off" {
+  droplet_id = %d
+  state      = "off"
+  shutdown   = "force"
+}
+`, ids[0], ids[1], ids[2]),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				lab.checkActions(),
+				lab.checkNoOutOfBandAdopted(),
+				lab.checkStateMatchesAPI(),
+				func(*terraform.State) error {
+					if n := lab.emu.Stats().Requests["POST /v2/droplets/{id}/actions"]; n < 4 {
+						return fmt.Errorf("only %d action POSTs: the droplets were never found busy, the test proved nothing", n)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// slowActions makes the given action types take d, so a short resource timeout ends the wait
+// while the action is still running.
+func slowActions(d time.Duration, types ...string) func(*emulator.Options) {
+	return func(o *emulator.Options) {
+		if o.ActionDurations == nil {
+			o.ActionDurations = map[string]time.Duration{}
+		}
+		for _, typ := range types {
+			o.ActionDurations[typ] = d
+		}
+	}
+}
+
+// After a timeout the action keeps running on DigitalOcean. The next apply must continue from
+// there: adopt the running action and wait for it, never start a second one. One resource per
+// type: droplet_action (nothing saved after the failure), droplet_backups (create: nothing saved)
+// and droplet_power.
+func TestAccReliability_timeoutThenNextApplyAdopts(t *testing.T) {
+	lab := newFaultLab(t, slowActions(6*time.Second, "reboot", "enable_backups", "power_off"))
+	ids := lab.droplets("timeout-adopt", 3)
+	body := func(timeout string) string {
+		return fmt.Sprintf(`
+resource "droplet_action" "reboot" {
+  droplet_id = %[1]d
+  type       = "reboot"
+  timeouts = {
+    create = %[4]q
+  }
+}
+
+resource "droplet_backups" "b" {
+  droplet_id = %[2]d
+  plan       = "daily"
+  hour       = 4
+  timeouts = {
+    create = %[4]q
+  }
+}
+
+resource "droplet_power" "p" {
+  droplet_id = %[3]d
+  state      = "off"
+  shutdown   = "force"
+  timeouts = {
+    create = %[4]q
+  }
+}
+`, ids[0], ids[1], ids[2], timeout)
+	}
+	var firstReboot int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					lab.expect(ids[0], "reboot")
+					lab.expect(ids[1], "enable_backups")
+					lab.expect(ids[2], "power_off")
+				},
+				Config:      lab.providerBlock() + body("1s"),
+				ExpectError: regexp.MustCompile(`(?s)Timed out waiting for droplet action reboot.*timed out waiting for enable_backups action.*timed out waiting for power_off action|(?s)Timed out`),
+			},
+			{
+				PreConfig: func() {
+					// The actions the failed apply started are still running: that is the point.
+					for i, typ := range []string{"reboot", "enable_backups", "power_off"} {
+						as := lab.apiActions(ids[i], typ)
+						if len(as) != 1 {
+							t.Fatalf("droplet %d: %d %s actions after the timed-out apply, want 1", ids[i], len(as), typ)
+						}
+						if a, _ := lab.emu.Action(as[0]); a.Status != "in-progress" {
+							t.Fatalf("droplet %d: %s action %d is %s already; the next apply would prove nothing", ids[i], typ, a.ID, a.Status)
+						}
+					}
+					firstReboot = lab.apiActions(ids[0], "reboot")[0]
+				},
+				Config: lab.providerBlock() + body("2m"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lab.checkActions(),
+					lab.checkStateMatchesAPI(),
+					func(s *terraform.State) error {
+						return resource.TestCheckResourceAttr("droplet_action.reboot", "id", strconv.Itoa(firstReboot))(s)
+					},
 				),
 			},
 		},
