@@ -120,7 +120,7 @@ func powerOutOfBand(t *testing.T, env *acctest.Env, id int, actionType string) {
 		}
 		return
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	var a *godo.Action
 	var err error
 	switch actionType {
@@ -436,10 +436,10 @@ func TestAccDropletPower_import(t *testing.T) {
 		},
 	})
 	// Nothing above sent an action to either droplet.
-	if got := powerActionRecord(context.Background(), env, on); len(got) != 0 {
+	if got := powerActionRecord(t.Context(), env, on); len(got) != 0 {
 		t.Errorf("droplet %d: import sent actions %q", on, got)
 	}
-	if got := powerActionRecord(context.Background(), env, off); !slices.Equal(got, []string{"power_off:completed"}) {
+	if got := powerActionRecord(t.Context(), env, off); !slices.Equal(got, []string{"power_off:completed"}) {
 		t.Errorf("droplet %d: actions %q, want only the out-of-band power_off", off, got)
 	}
 }
@@ -651,7 +651,7 @@ func TestAccDropletPower_replace(t *testing.T) {
 		},
 	})
 	// Destroying the resource at the end of the test left the second droplet off too.
-	if err := (powerAPICheck{env: env, id: second, status: "off", want: []string{"shutdown:completed"}}).check(context.Background()); err != nil {
+	if err := (powerAPICheck{env: env, id: second, status: "off", want: []string{"shutdown:completed"}}).check(t.Context()); err != nil {
 		t.Error(err)
 	}
 }

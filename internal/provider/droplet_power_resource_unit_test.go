@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -50,7 +49,7 @@ func TestPositiveDurationValidator(t *testing.T) {
 	}
 	for in, ok := range cases {
 		resp := &validator.StringResponse{}
-		positiveDurationValidator{}.ValidateString(context.Background(), validator.StringRequest{
+		positiveDurationValidator{}.ValidateString(t.Context(), validator.StringRequest{
 			Path:        path.Root("graceful_timeout"),
 			ConfigValue: types.StringValue(in),
 		}, resp)
@@ -60,7 +59,7 @@ func TestPositiveDurationValidator(t *testing.T) {
 	}
 	for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
 		resp := &validator.StringResponse{}
-		positiveDurationValidator{}.ValidateString(context.Background(), validator.StringRequest{
+		positiveDurationValidator{}.ValidateString(t.Context(), validator.StringRequest{
 			Path: path.Root("graceful_timeout"), ConfigValue: v,
 		}, resp)
 		if resp.Diagnostics.HasError() {
@@ -71,12 +70,18 @@ func TestPositiveDurationValidator(t *testing.T) {
 
 // Warnings cannot be observed through terraform-plugin-testing, so ValidateConfig is called directly.
 func TestDropletPowerValidateConfigWarnings(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	r := &dropletPowerResource{}
 	var sresp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sresp)
-	objType := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	timeoutsType := objType.AttributeTypes["timeouts"].(tftypes.Object)
+	objType, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema type is %T, want an object", sresp.Schema.Type().TerraformType(ctx))
+	}
+	timeoutsType, ok := objType.AttributeTypes["timeouts"].(tftypes.Object)
+	if !ok {
+		t.Fatalf("timeouts type is %T, want an object", objType.AttributeTypes["timeouts"])
+	}
 
 	config := func(args map[string]tftypes.Value) tfsdk.Config {
 		vals := map[string]tftypes.Value{}

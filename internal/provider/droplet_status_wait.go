@@ -60,7 +60,7 @@ func waitEnded(ctx context.Context, id int, last *godo.Droplet) error {
 			status += ", locked by another action"
 		}
 	}
-	if ctx.Err() == context.DeadlineExceeded {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("%w: waiting for droplet %d (last status %s): %w", digitalocean.ErrTimeout, id, status, ctx.Err())
 	}
 	return fmt.Errorf("waiting for droplet %d (last status %s): %w", id, status, ctx.Err())
