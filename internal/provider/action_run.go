@@ -115,11 +115,11 @@ func (r *dropletActionResource) waitAll(ctx context.Context, outcomes []actionOu
 		return
 	}
 	got, err := r.client.Wait(ctx, ids...)
-	mergeActions(outcomes, got, err)
+	mergeActionStates(outcomes, got, err)
 }
 
-// mergeActions puts the actions' last known state and their errors into the outcomes.
-func mergeActions(outcomes []actionOutcome, got []godo.Action, err error) {
+// mergeActionStates puts the actions' last known state and their errors into the outcomes.
+func mergeActionStates(outcomes []actionOutcome, got []godo.Action, err error) {
 	byAction := map[int]*actionOutcome{}
 	for i := range outcomes {
 		if outcomes[i].action.ID != 0 {
@@ -153,9 +153,9 @@ func (r *dropletActionResource) runOnDroplet(ctx context.Context, dropletID int,
 	return outcomes[0]
 }
 
-// maxParallelStarts bounds the droplet-by-droplet starts of a by-tag action (the client paces the
+// maxParallelActionStarts bounds the droplet-by-droplet starts of a by-tag action (the client paces the
 // requests themselves; this only bounds the goroutines waiting for busy droplets).
-const maxParallelStarts = 8
+const maxParallelActionStarts = 8
 
 // runOnTag runs the action on every droplet with the tag and waits for all. It returns no outcome
 // when no droplet has the tag or nothing could be started (then with the error), and with
@@ -192,7 +192,7 @@ func (r *dropletActionResource) runOnTag(ctx context.Context, tag string, req di
 	tflog.Debug(ctx, "some tagged droplets are busy; starting droplet by droplet", map[string]any{"tag_name": tag})
 	outcomes := make([]actionOutcome, len(droplets))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, maxParallelStarts)
+	sem := make(chan struct{}, maxParallelActionStarts)
 	for i, d := range droplets {
 		wg.Add(1)
 		go func() {
@@ -225,14 +225,14 @@ func tagOutcomes(droplets []godo.Droplet, got []godo.Action, err error) []action
 		}
 		outcomes[i].action = a
 	}
-	mergeActions(outcomes, got, err)
+	mergeActionStates(outcomes, got, err)
 	kept := outcomes[:0]
 	for _, o := range outcomes {
 		if o.action.ID == 0 && err == nil {
 			continue
 		}
 		if o.action.ID == 0 {
-			o.err = errNotStarted
+			o.err = errActionNotStarted
 		}
 		kept = append(kept, o)
 	}
@@ -240,8 +240,8 @@ func tagOutcomes(droplets []godo.Droplet, got []godo.Action, err error) []action
 	return kept
 }
 
-// errNotStarted marks a droplet on which a failed by-tag run started nothing.
-var errNotStarted = errors.New("not started")
+// errActionNotStarted marks a droplet on which a failed by-tag run started nothing.
+var errActionNotStarted = errors.New("not started")
 
 // actionErrors collects every ActionError in err's tree (errors.As would stop at the first).
 func actionErrors(err error) []*digitalocean.ActionError {
@@ -271,19 +271,44 @@ func actionErrors(err error) []*digitalocean.ActionError {
 // addDropletOutcomeError explains a failed action on one droplet.
 func addDropletOutcomeError(diags *diag.Diagnostics, actionType string, o actionOutcome, timeout time.Duration) {
 	if o.action.ID == 0 {
+		if blocking := actionErrors(o.err); len(blocking) > 0 && actionWaitEnded(o.err) {
+			// The wait that ended was for another action that kept the droplet locked.
+			b := blocking[0]
+			diags.AddError(fmt.Sprintf("Droplet %d stayed busy; droplet action %s did not start", o.dropletID, actionType),
+				fmt.Sprintf("Droplet %d was busy with action %d (%s, %s) until the wait ended (timeouts.create is %s), "+
+					"so no %s action was started and nothing was saved in state. Apply again once that action "+
+					"has finished, or raise timeouts.create to wait longer.\n\nDetail: %v",
+					o.dropletID, b.ActionID, b.Type, actionStatus(b.Status), timeout, actionType, o.err))
+			return
+		}
 		// The action did not start: the common hints (busy, not found, invalid, ...) fit.
 		addAPIError(diags, fmt.Sprintf("Cannot run droplet action %s on droplet %d", actionType, o.dropletID), o.err)
 		return
 	}
 	line := outcomeLine(o, timeout)
 	switch {
-	case errors.Is(o.err, digitalocean.ErrTimeout) || errors.Is(o.err, context.Canceled):
+	case errors.Is(o.err, digitalocean.ErrTimeout):
 		diags.AddError(fmt.Sprintf("Timed out waiting for droplet action %s on droplet %d", actionType, o.dropletID),
-			line+".\n\n"+timeoutAdvice(actionType))
+			line+".\n\n"+actionTimeoutAdvice(actionType))
+	case errors.Is(o.err, context.Canceled):
+		diags.AddError(fmt.Sprintf("Interrupted while waiting for droplet action %s on droplet %d", actionType, o.dropletID),
+			line+".\n\n"+actionTimeoutAdvice(actionType))
 	default:
 		diags.AddError(fmt.Sprintf("Droplet action %s failed on droplet %d", actionType, o.dropletID),
-			line+".\n\n"+erroredAdvice)
+			line+".\n\n"+actionErroredAdvice)
 	}
+}
+
+// actionWaitEnded reports whether err is a wait cut short by the deadline or a cancellation.
+func actionWaitEnded(err error) bool {
+	return errors.Is(err, digitalocean.ErrTimeout) || errors.Is(err, context.Canceled)
+}
+
+func actionStatus(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
 }
 
 // addTagOutcomeError explains a failed by-tag run, naming every droplet and action with its
@@ -295,7 +320,7 @@ func addTagOutcomeError(diags *diag.Diagnostics, actionType, tag string, outcome
 		if !o.completed() {
 			failed++
 		}
-		if errors.Is(o.err, digitalocean.ErrTimeout) || errors.Is(o.err, context.Canceled) {
+		if o.action.ID != 0 && actionWaitEnded(o.err) {
 			timedOut = true
 		}
 		if o.action.ID == 0 {
@@ -307,9 +332,9 @@ func addTagOutcomeError(diags *diag.Diagnostics, actionType, tag string, outcome
 	if runErr != nil && notStarted {
 		b.WriteString("\nDigitalOcean answered: " + apiErrorDetail(runErr) + "\n")
 	}
-	advice := erroredAdvice
+	advice := actionErroredAdvice
 	if timedOut {
-		advice = timeoutAdvice(actionType)
+		advice = actionTimeoutAdvice(actionType)
 	}
 	diags.AddError(summary, b.String()+"\n"+advice)
 }
@@ -317,16 +342,12 @@ func addTagOutcomeError(diags *diag.Diagnostics, actionType, tag string, outcome
 // outcomeLine is "droplet 12: action 345 (snapshot) errored", with why a wait ended early.
 func outcomeLine(o actionOutcome, timeout time.Duration) string {
 	if o.action.ID == 0 {
-		if o.err == nil || errors.Is(o.err, errNotStarted) {
+		if o.err == nil || errors.Is(o.err, errActionNotStarted) {
 			return fmt.Sprintf("droplet %d: no action started", o.dropletID)
 		}
 		return fmt.Sprintf("droplet %d: no action started (%v)", o.dropletID, o.err)
 	}
-	status := o.action.Status
-	if status == "" {
-		status = "unknown"
-	}
-	s := fmt.Sprintf("droplet %d: action %d (%s) %s", o.dropletID, o.action.ID, o.action.Type, status)
+	s := fmt.Sprintf("droplet %d: action %d (%s) %s", o.dropletID, o.action.ID, o.action.Type, actionStatus(o.action.Status))
 	switch {
 	case o.err == nil, errors.Is(o.err, digitalocean.ErrActionErrored):
 	case errors.Is(o.err, digitalocean.ErrTimeout):
@@ -339,11 +360,11 @@ func outcomeLine(o actionOutcome, timeout time.Duration) string {
 	return s
 }
 
-const erroredAdvice = "DigitalOcean gives no reason for an errored action; look at the droplet's history in " +
+const actionErroredAdvice = "DigitalOcean gives no reason for an errored action; look at the droplet's history in " +
 	"the control panel, fix the cause (for example a size or image that does not fit the droplet), and apply " +
 	"again. Nothing was saved in state, so the next apply runs the action again."
 
-func timeoutAdvice(actionType string) string {
+func actionTimeoutAdvice(actionType string) string {
 	return "DigitalOcean keeps running the action. Nothing was saved in state; the next apply adopts the " +
 		"action still in progress instead of starting a second " + actionType + ", and waits for it (if it " +
 		"has completed by then, the next apply runs the action again). Raise timeouts.create if this action " +

@@ -117,8 +117,8 @@ func (s actionSpec) takes(arg string) bool {
 	return slices.Contains(s.required, arg) || slices.Contains(s.optional, arg)
 }
 
-// quotedList renders values as "`a`, `b` and `c`" for diagnostics and documentation.
-func quotedList[T ~string](values []T) string {
+// quotedAnd renders values as "`a`, `b` and `c`" for diagnostics and documentation.
+func quotedAnd[T ~string](values []T) string {
 	q := make([]string, len(values))
 	for i, v := range values {
 		q[i] = "`" + string(v) + "`"
@@ -153,10 +153,10 @@ func argumentUseDescription(arg string) string {
 	}
 	var parts []string
 	if len(req) > 0 {
-		parts = append(parts, "Required for type "+quotedList(req))
+		parts = append(parts, "Required for type "+quotedAnd(req))
 	}
 	if len(opt) > 0 {
-		parts = append(parts, "optional for type "+quotedList(opt))
+		parts = append(parts, "optional for type "+quotedAnd(opt))
 	}
 	s := strings.Join(parts, "; ")
 	if s != "" {

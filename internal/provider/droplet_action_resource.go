@@ -44,6 +44,7 @@ var (
 	_ resource.ResourceWithConfigure        = (*dropletActionResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*dropletActionResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*dropletActionResource)(nil)
+	_ resource.ResourceWithImportState      = (*dropletActionResource)(nil)
 )
 
 // NewDropletActionResource returns the droplet_action resource: a one-shot droplet action, run on
@@ -97,14 +98,14 @@ func (r *dropletActionResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Optional: true,
 				MarkdownDescription: "Run the action on every droplet that has this tag, with one request " +
 					"(`POST /v2/droplets/actions?tag_name=`), and wait for all of them. Only these types can run " +
-					"by tag: " + quotedList(byTagTypes()) + "; `backup_policy` cannot be given (the by-tag " +
+					"by tag: " + quotedAnd(byTagTypes()) + "; `backup_policy` cannot be given (the by-tag " +
 					"endpoint takes none, so `enable_backups` uses DigitalOcean's default daily schedule). A tag " +
 					"that matches no droplet is an error. The droplets are the ones tagged when the action runs; " +
 					"tagging more droplets later does not run it on them unless `triggers` change. Exactly one of " +
 					"`droplet_id` and `tag_name` is required; changing it replaces the resource.",
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 255),
-					stringvalidator.RegexMatches(tagNamePattern, "must contain only letters, digits, `_`, `-` and `:`"),
+					stringvalidator.RegexMatches(actionTagPattern, "must contain only letters, digits, `_`, `-` and `:`"),
 				},
 				PlanModifiers: replaceString,
 			},
@@ -235,8 +236,8 @@ func (r *dropletActionResource) Schema(ctx context.Context, _ resource.SchemaReq
 	}
 }
 
-// tagNamePattern is DigitalOcean's rule for tag names.
-var tagNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_\-:]+$`)
+// actionTagPattern is DigitalOcean's rule for tag names.
+var actionTagPattern = regexp.MustCompile(`^[a-zA-Z0-9_\-:]+$`)
 
 func (r *dropletActionResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
@@ -339,6 +340,15 @@ func (r *dropletActionResource) Update(ctx context.Context, req resource.UpdateR
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// ImportState refuses with an explanation: the framework's default message would suggest a
+// missing feature, while there is simply nothing to import.
+func (r *dropletActionResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.AddError("droplet_action cannot be imported",
+		"A droplet action is an event, not an object: importing one would record an action that already ran "+
+			"without running anything. To record that an action is wanted from now on, add the resource to the "+
+			"configuration and apply; it runs the action once. Remove any import block or command for it.")
+}
+
 // Delete only forgets the action: DigitalOcean cannot undo one.
 func (r *dropletActionResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
 	tflog.Debug(ctx, "droplet action removed from state; DigitalOcean keeps it in the droplet's history")
@@ -366,10 +376,10 @@ func (m dropletActionModel) validate(ctx context.Context) diag.Diagnostics {
 		case !v.IsNull() && !v.IsUnknown() && !spec.takes(arg):
 			diags.AddAttributeError(path.Root(arg), fmt.Sprintf("`%s` does not apply to type %q", arg, t),
 				fmt.Sprintf("`%s` is only used by type %s. Remove it, or choose one of those types.",
-					arg, quotedList(typesTaking(arg))))
+					arg, quotedAnd(typesTaking(arg))))
 		case v.IsNull() && slices.Contains(spec.required, arg):
 			diags.AddAttributeError(path.Root(arg), fmt.Sprintf("Type %q requires `%s`", t, arg),
-				fmt.Sprintf("Set `%s`; it is required by type %s.", arg, quotedList(typesRequiring(arg))))
+				fmt.Sprintf("Set `%s`; it is required by type %s.", arg, quotedAnd(typesRequiring(arg))))
 		}
 	}
 
@@ -378,7 +388,7 @@ func (m dropletActionModel) validate(ctx context.Context) diag.Diagnostics {
 		if !spec.byTag {
 			diags.AddAttributeError(path.Root("type"), fmt.Sprintf("Type %q cannot run by tag", t),
 				fmt.Sprintf("DigitalOcean runs only %s on all droplets with a tag. Use `droplet_id` for %q "+
-					"(with `for_each` over the droplets to act on several).", quotedList(byTagTypes()), t))
+					"(with `for_each` over the droplets to act on several).", quotedAnd(byTagTypes()), t))
 		}
 		if !m.BackupPolicy.IsNull() && !m.BackupPolicy.IsUnknown() {
 			diags.AddAttributeError(path.Root(argBackupPolicy), "`backup_policy` cannot be used with `tag_name`",
@@ -467,8 +477,8 @@ func (m *dropletActionModel) setResult(ctx context.Context, actions []godo.Actio
 	m.DropletIDs, d = types.ListValueFrom(ctx, types.Int64Type, dropletIDs)
 	diags.Append(d...)
 	m.Status = types.StringValue(status)
-	m.StartedAt = timeValue(started)
-	m.CompletedAt = timeValue(completed)
+	m.StartedAt = actionTime(started)
+	m.CompletedAt = actionTime(completed)
 	region := first.RegionSlug
 	if region == "" && first.Region != nil {
 		region = first.Region.Slug
@@ -477,7 +487,7 @@ func (m *dropletActionModel) setResult(ctx context.Context, actions []godo.Actio
 	return diags
 }
 
-func timeValue(t time.Time) types.String {
+func actionTime(t time.Time) types.String {
 	if t.IsZero() {
 		return types.StringNull()
 	}

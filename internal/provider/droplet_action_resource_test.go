@@ -45,8 +45,8 @@ resource "droplet_action" "test" {
 `, tag, args))
 }
 
-// errorText matches a diagnostic whose words Terraform may have wrapped over several lines.
-func errorText(parts ...string) *regexp.Regexp {
+// actionErrorText matches a diagnostic whose words Terraform may have wrapped over several lines.
+func actionErrorText(parts ...string) *regexp.Regexp {
 	quoted := make([]string, len(parts))
 	for i, p := range parts {
 		words := strings.Fields(p)
@@ -58,10 +58,10 @@ func errorText(parts ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
 }
 
-// apiCheckFunc adapts a function that reads the API to a state check.
-type apiCheckFunc func(ctx context.Context, state map[string]any) error
+// actionAPICheck adapts a function that reads the API to a state check.
+type actionAPICheck func(ctx context.Context, state map[string]any) error
 
-func (f apiCheckFunc) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+func (f actionAPICheck) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	attrs := map[string]any{}
 	if req.State != nil && req.State.Values != nil && req.State.Values.RootModule != nil {
 		for _, r := range req.State.Values.RootModule.Resources {
@@ -73,8 +73,8 @@ func (f apiCheckFunc) CheckState(ctx context.Context, req statecheck.CheckStateR
 	resp.Error = f(ctx, attrs)
 }
 
-// stateInts reads a list of numbers from a resource's state attributes.
-func stateInts(attrs map[string]any, name string) []int {
+// actionStateInts reads a list of numbers from a resource's state attributes.
+func actionStateInts(attrs map[string]any, name string) []int {
 	raw, _ := attrs[name].([]any)
 	out := make([]int, 0, len(raw))
 	for _, v := range raw {
@@ -126,12 +126,12 @@ func actionHistory(ctx context.Context, env *acctest.Env, id int) ([]string, err
 	return out, nil
 }
 
-// expectHistory checks that the API holds exactly these actions for each droplet, and that the
+// expectActionHistory checks that the API holds exactly these actions for each droplet, and that the
 // state's action_ids are the newest of them, one per droplet in droplet_ids order.
-func expectHistory(env *acctest.Env, want map[int][]string) statecheck.StateCheck {
-	return apiCheckFunc(func(ctx context.Context, attrs map[string]any) error {
-		dropletIDs := stateInts(attrs, "droplet_ids")
-		actionIDs := stateInts(attrs, "action_ids")
+func expectActionHistory(env *acctest.Env, want map[int][]string) statecheck.StateCheck {
+	return actionAPICheck(func(ctx context.Context, attrs map[string]any) error {
+		dropletIDs := actionStateInts(attrs, "droplet_ids")
+		actionIDs := actionStateInts(attrs, "action_ids")
 		wantDroplets := make([]int, 0, len(want))
 		for id := range want {
 			wantDroplets = append(wantDroplets, id)
@@ -165,9 +165,9 @@ func expectHistory(env *acctest.Env, want map[int][]string) statecheck.StateChec
 	})
 }
 
-// expectDroplet checks a droplet as the API reports it.
-func expectDroplet(env *acctest.Env, id int, check func(d *godo.Droplet) error) statecheck.StateCheck {
-	return apiCheckFunc(func(ctx context.Context, _ map[string]any) error {
+// expectActionDroplet checks a droplet as the API reports it.
+func expectActionDroplet(env *acctest.Env, id int, check func(d *godo.Droplet) error) statecheck.StateCheck {
+	return actionAPICheck(func(ctx context.Context, _ map[string]any) error {
 		d, _, err := env.Godo.Droplets.Get(ctx, id)
 		if err != nil {
 			return fmt.Errorf("read droplet %d: %w", id, err)
@@ -179,7 +179,7 @@ func expectDroplet(env *acctest.Env, id int, check func(d *godo.Droplet) error) 
 	})
 }
 
-func hasStatus(status string) func(d *godo.Droplet) error {
+func actionDropletStatus(status string) func(d *godo.Droplet) error {
 	return func(d *godo.Droplet) error {
 		if d.Status != status {
 			return fmt.Errorf("status %q, want %q", d.Status, status)
@@ -188,8 +188,8 @@ func hasStatus(status string) func(d *godo.Droplet) error {
 	}
 }
 
-// completedState checks the computed attributes every completed run has.
-func completedState() []statecheck.StateCheck {
+// actionCompletedState checks the computed attributes every completed run has.
+func actionCompletedState() []statecheck.StateCheck {
 	return []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(actionAddr, tfjsonpath.New("status"), knownvalue.StringExact("completed")),
 		statecheck.ExpectKnownValue(actionAddr, tfjsonpath.New("started_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
@@ -198,8 +198,8 @@ func completedState() []statecheck.StateCheck {
 	}
 }
 
-// newDroplet makes a droplet in the emulator from spec (tests that need one in a given state).
-func newDroplet(env *acctest.Env, spec emulator.DropletSpec) int {
+// actionNewDroplet makes a droplet in the emulator from spec (tests that need one in a given state).
+func actionNewDroplet(env *acctest.Env, spec emulator.DropletSpec) int {
 	return env.Emulator.Server.CreateDroplet(spec).ID
 }
 
@@ -212,7 +212,7 @@ type actionCase struct {
 	check  func(env *acctest.Env, id int) statecheck.StateCheck
 }
 
-func plainDroplet(args string) func(t *testing.T, env *acctest.Env) (int, string) {
+func actionPlainDroplet(args string) func(t *testing.T, env *acctest.Env) (int, string) {
 	return func(t *testing.T, env *acctest.Env) (int, string) {
 		return env.CreateDroplet(t, "action-"+strings.ReplaceAll(t.Name()[strings.LastIndex(t.Name(), "/")+1:], "_", "-")), args
 	}
@@ -220,32 +220,36 @@ func plainDroplet(args string) func(t *testing.T, env *acctest.Env) (int, string
 
 func TestAccDropletAction_everyType(t *testing.T) {
 	cases := []actionCase{
-		{typ: "reboot", setup: plainDroplet(`type = "reboot"`),
+		{typ: "reboot", setup: actionPlainDroplet(`type = "reboot"`),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectDroplet(env, id, hasStatus("active"))
+				return expectActionDroplet(env, id, actionDropletStatus("active"))
 			}},
-		{typ: "power_cycle", setup: plainDroplet(`type = "power_cycle"`),
+		{typ: "power_cycle", setup: actionPlainDroplet(`type = "power_cycle"`),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectDroplet(env, id, hasStatus("active"))
+				return expectActionDroplet(env, id, actionDropletStatus("active"))
 			}},
-		{typ: "shutdown", setup: plainDroplet(`type = "shutdown"`),
-			check: func(env *acctest.Env, id int) statecheck.StateCheck { return expectDroplet(env, id, hasStatus("off")) }},
-		{typ: "power_off", setup: plainDroplet(`type = "power_off"`),
-			check: func(env *acctest.Env, id int) statecheck.StateCheck { return expectDroplet(env, id, hasStatus("off")) }},
+		{typ: "shutdown", setup: actionPlainDroplet(`type = "shutdown"`),
+			check: func(env *acctest.Env, id int) statecheck.StateCheck {
+				return expectActionDroplet(env, id, actionDropletStatus("off"))
+			}},
+		{typ: "power_off", setup: actionPlainDroplet(`type = "power_off"`),
+			check: func(env *acctest.Env, id int) statecheck.StateCheck {
+				return expectActionDroplet(env, id, actionDropletStatus("off"))
+			}},
 		{typ: "power_on", before: []string{"power_off:completed"},
 			setup: func(t *testing.T, env *acctest.Env) (int, string) {
-				id := newDroplet(env, emulator.DropletSpec{Name: "action-power-on"})
+				id := actionNewDroplet(env, emulator.DropletSpec{Name: "action-power-on"})
 				if _, err := env.Emulator.Server.StartAction(id, "power_off", 0); err != nil {
 					t.Fatal(err)
 				}
 				return id, `type = "power_on"`
 			},
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectDroplet(env, id, hasStatus("active"))
+				return expectActionDroplet(env, id, actionDropletStatus("active"))
 			}},
 		{typ: "restore", before: []string{"power_off:completed"},
 			setup: func(t *testing.T, env *acctest.Env) (int, string) {
-				id := newDroplet(env, emulator.DropletSpec{Name: "action-restore", Backups: true})
+				id := actionNewDroplet(env, emulator.DropletSpec{Name: "action-restore", Backups: true})
 				img, err := env.Emulator.Server.TakeBackup(id)
 				if err != nil {
 					t.Fatal(err)
@@ -257,60 +261,60 @@ func TestAccDropletAction_everyType(t *testing.T) {
 				return id, fmt.Sprintf("type = \"restore\"\n  image = %q", strconv.Itoa(img.ID))
 			},
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectDroplet(env, id, hasStatus("active"))
+				return expectActionDroplet(env, id, actionDropletStatus("active"))
 			}},
-		{typ: "password_reset", setup: plainDroplet(`type = "password_reset"`),
+		{typ: "password_reset", setup: actionPlainDroplet(`type = "password_reset"`),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectDroplet(env, id, hasStatus("active"))
+				return expectActionDroplet(env, id, actionDropletStatus("active"))
 			}},
-		{typ: "resize", setup: plainDroplet("type = \"resize\"\n  size = \"s-2vcpu-4gb\"\n  disk = true"),
+		{typ: "resize", setup: actionPlainDroplet("type = \"resize\"\n  size = \"s-2vcpu-4gb\"\n  disk = true"),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectDroplet(env, id, func(d *godo.Droplet) error {
+				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
 					if d.SizeSlug != "s-2vcpu-4gb" || d.Disk != 80 {
 						return fmt.Errorf("size %q with a %d GB disk, want s-2vcpu-4gb with 80 GB", d.SizeSlug, d.Disk)
 					}
 					return nil
 				})
 			}},
-		{typ: "rebuild", setup: plainDroplet("type = \"rebuild\"\n  image = \"debian-12-x64\""),
+		{typ: "rebuild", setup: actionPlainDroplet("type = \"rebuild\"\n  image = \"debian-12-x64\""),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectDroplet(env, id, func(d *godo.Droplet) error {
+				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
 					if d.Image == nil || d.Image.Slug != "debian-12-x64" {
 						return fmt.Errorf("image %+v, want debian-12-x64", d.Image)
 					}
 					return nil
 				})
 			}},
-		{typ: "rename", setup: plainDroplet("type = \"rename\"\n  name = \"renamed-by-action\""),
+		{typ: "rename", setup: actionPlainDroplet("type = \"rename\"\n  name = \"renamed-by-action\""),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectDroplet(env, id, func(d *godo.Droplet) error {
+				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
 					if d.Name != "renamed-by-action" {
 						return fmt.Errorf("name %q, want renamed-by-action", d.Name)
 					}
 					return nil
 				})
 			}},
-		{typ: "change_kernel", setup: plainDroplet("type = \"change_kernel\"\n  kernel = 7516"),
+		{typ: "change_kernel", setup: actionPlainDroplet("type = \"change_kernel\"\n  kernel = 7516"),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectDroplet(env, id, func(d *godo.Droplet) error {
+				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
 					if d.Kernel == nil || d.Kernel.ID != 7516 {
 						return fmt.Errorf("kernel %+v, want 7516", d.Kernel)
 					}
 					return nil
 				})
 			}},
-		{typ: "enable_ipv6", setup: plainDroplet(`type = "enable_ipv6"`),
+		{typ: "enable_ipv6", setup: actionPlainDroplet(`type = "enable_ipv6"`),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectDroplet(env, id, func(d *godo.Droplet) error {
+				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
 					if !slices.Contains(d.Features, "ipv6") || d.Networks == nil || len(d.Networks.V6) == 0 {
 						return fmt.Errorf("features %v and IPv6 networks %+v, want IPv6", d.Features, d.Networks)
 					}
 					return nil
 				})
 			}},
-		{typ: "snapshot", setup: plainDroplet("type = \"snapshot\"\n  name = \"before-migration\""),
+		{typ: "snapshot", setup: actionPlainDroplet("type = \"snapshot\"\n  name = \"before-migration\""),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectDroplet(env, id, func(d *godo.Droplet) error {
+				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
 					if len(d.SnapshotIDs) != 1 {
 						return fmt.Errorf("snapshots %v, want one", d.SnapshotIDs)
 					}
@@ -325,22 +329,24 @@ func TestAccDropletAction_everyType(t *testing.T) {
 				})
 			}},
 		{typ: "enable_backups",
-			setup: plainDroplet("type = \"enable_backups\"\n  backup_policy = {\n    plan    = \"weekly\"\n    weekday = \"MON\"\n    hour    = 8\n  }"),
+			setup: actionPlainDroplet("type = \"enable_backups\"\n  backup_policy = {\n    plan    = \"weekly\"\n    weekday = \"MON\"\n    hour    = 8\n  }"),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectPolicy(env, id, true, "weekly", "MON", 8)
+				return expectActionPolicy(env, id, true, "weekly", "MON", 8)
 			}},
 		{typ: "disable_backups",
 			setup: func(t *testing.T, env *acctest.Env) (int, string) {
-				return newDroplet(env, emulator.DropletSpec{Name: "action-disable-backups", Backups: true}), `type = "disable_backups"`
+				return actionNewDroplet(env, emulator.DropletSpec{Name: "action-disable-backups", Backups: true}), `type = "disable_backups"`
 			},
-			check: func(env *acctest.Env, id int) statecheck.StateCheck { return expectPolicy(env, id, false, "", "", 0) }},
+			check: func(env *acctest.Env, id int) statecheck.StateCheck {
+				return expectActionPolicy(env, id, false, "", "", 0)
+			}},
 		{typ: "change_backup_policy",
 			setup: func(t *testing.T, env *acctest.Env) (int, string) {
-				id := newDroplet(env, emulator.DropletSpec{Name: "action-change-policy", Backups: true})
+				id := actionNewDroplet(env, emulator.DropletSpec{Name: "action-change-policy", Backups: true})
 				return id, "type = \"change_backup_policy\"\n  backup_policy = {\n    plan = \"daily\"\n    hour = 20\n  }"
 			},
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectPolicy(env, id, true, "daily", "", 20)
+				return expectActionPolicy(env, id, true, "daily", "", 20)
 			}},
 	}
 	for _, c := range cases {
@@ -352,9 +358,9 @@ func TestAccDropletAction_everyType(t *testing.T) {
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 				Steps: []resource.TestStep{{
 					Config: actionOnDroplet(env, id, args),
-					ConfigStateChecks: append(completedState(),
+					ConfigStateChecks: append(actionCompletedState(),
 						statecheck.ExpectKnownValue(actionAddr, tfjsonpath.New("type"), knownvalue.StringExact(c.typ)),
-						expectHistory(env, map[int][]string{id: append(c.before, c.typ+":completed")}),
+						expectActionHistory(env, map[int][]string{id: append(c.before, c.typ+":completed")}),
 						c.check(env, id),
 					),
 				}},
@@ -363,8 +369,8 @@ func TestAccDropletAction_everyType(t *testing.T) {
 	}
 }
 
-func expectPolicy(env *acctest.Env, id int, enabled bool, plan, weekday string, hour int) statecheck.StateCheck {
-	return apiCheckFunc(func(ctx context.Context, _ map[string]any) error {
+func expectActionPolicy(env *acctest.Env, id int, enabled bool, plan, weekday string, hour int) statecheck.StateCheck {
+	return actionAPICheck(func(ctx context.Context, _ map[string]any) error {
 		p, _, err := env.Godo.Droplets.GetBackupPolicy(ctx, id)
 		if err != nil {
 			return fmt.Errorf("read backup policy of droplet %d: %w", id, err)
@@ -403,7 +409,7 @@ func TestAccDropletAction_byTag(t *testing.T) {
 		}
 		return m
 	}
-	untouched := expectDroplet(env, other, func(d *godo.Droplet) error {
+	untouched := expectActionDroplet(env, other, func(d *godo.Droplet) error {
 		if d.Status != "active" {
 			return fmt.Errorf("untagged droplet is %s", d.Status)
 		}
@@ -413,47 +419,47 @@ func TestAccDropletAction_byTag(t *testing.T) {
 		}
 		return nil
 	})
-	offChecks := []statecheck.StateCheck{untouched, expectHistory(env, history("power_off"))}
+	offChecks := []statecheck.StateCheck{untouched, expectActionHistory(env, history("power_off"))}
 	for _, id := range web {
-		offChecks = append(offChecks, expectDroplet(env, id, hasStatus("off")))
+		offChecks = append(offChecks, expectActionDroplet(env, id, actionDropletStatus("off")))
 	}
 	ids := make([]knownvalue.Check, len(web))
 	for i, id := range web {
 		ids[i] = knownvalue.Int64Exact(int64(id))
 	}
 	offChecks = append(offChecks, statecheck.ExpectKnownValue(actionAddr, tfjsonpath.New("droplet_ids"), knownvalue.ListExact(ids)))
-	offChecks = append(offChecks, completedState()...)
+	offChecks = append(offChecks, actionCompletedState()...)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
-				PreConfig:         func() { resetStats(env) },
+				PreConfig:         func() { actionResetStats(env) },
 				Config:            actionOnTag(env, tag, `type = "power_off"`),
-				ConfigStateChecks: append(offChecks, expectRequests(env, "POST /v2/droplets/actions", 1)),
+				ConfigStateChecks: append(offChecks, expectActionRequests(env, "POST /v2/droplets/actions", 1)),
 			},
 			{
 				Config: actionOnTag(env, tag, "type = \"snapshot\"\n  name = \"nightly\""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{untouched, expectHistory(env, history("power_off", "snapshot"))},
+				ConfigStateChecks: []statecheck.StateCheck{untouched, expectActionHistory(env, history("power_off", "snapshot"))},
 			},
 		},
 	})
 }
 
-// resetStats clears the emulator's request counters (no-op against the real API).
-func resetStats(env *acctest.Env) {
+// actionResetStats clears the emulator's request counters (no-op against the real API).
+func actionResetStats(env *acctest.Env) {
 	if env.Emulator != nil {
 		env.Emulator.Server.ResetStats()
 	}
 }
 
-// expectRequests checks how many requests of one route the emulator served since its stats
+// expectActionRequests checks how many requests of one route the emulator served since its stats
 // were reset ("" counts every request).
-func expectRequests(env *acctest.Env, route string, want int) statecheck.StateCheck {
-	return apiCheckFunc(func(context.Context, map[string]any) error {
+func expectActionRequests(env *acctest.Env, route string, want int) statecheck.StateCheck {
+	return actionAPICheck(func(context.Context, map[string]any) error {
 		if env.Emulator == nil {
 			return nil
 		}
@@ -487,7 +493,7 @@ func TestAccDropletAction_triggers(t *testing.T) {
 			{
 				Config: cfg("a1", "10m"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectHistory(env, map[int][]string{id: {"reboot:completed"}}),
+					expectActionHistory(env, map[int][]string{id: {"reboot:completed"}}),
 					sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
 					newID.AddStateValue(actionAddr, tfjsonpath.New("id")),
 				},
@@ -498,7 +504,7 @@ func TestAccDropletAction_triggers(t *testing.T) {
 					plancheck.ExpectEmptyPlan(),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectHistory(env, map[int][]string{id: {"reboot:completed"}}),
+					expectActionHistory(env, map[int][]string{id: {"reboot:completed"}}),
 					sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
 				},
 			},
@@ -508,7 +514,7 @@ func TestAccDropletAction_triggers(t *testing.T) {
 					plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectHistory(env, map[int][]string{id: {"reboot:completed"}}),
+					expectActionHistory(env, map[int][]string{id: {"reboot:completed"}}),
 					sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
 				},
 			},
@@ -518,7 +524,7 @@ func TestAccDropletAction_triggers(t *testing.T) {
 					plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectHistory(env, map[int][]string{id: {"reboot:completed", "reboot:completed"}}),
+					expectActionHistory(env, map[int][]string{id: {"reboot:completed", "reboot:completed"}}),
 					newID.AddStateValue(actionAddr, tfjsonpath.New("id")),
 				},
 			},
@@ -539,12 +545,12 @@ func TestAccDropletAction_readMakesNoAPICall(t *testing.T) {
 			{Config: cfg},
 			{
 				// Refresh, plan, apply of nothing, and the post-apply plans of this step.
-				PreConfig: func() { resetStats(env) },
+				PreConfig: func() { actionResetStats(env) },
 				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{expectRequests(env, "", 0)},
+				ConfigStateChecks: []statecheck.StateCheck{expectActionRequests(env, "", 0)},
 			},
 			{RefreshState: true},
 			{
@@ -574,45 +580,45 @@ func TestAccDropletAction_planTimeErrors(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
 			step(actionOnDroplet(env, id, "type = \"reboot\"\n  image = \"ubuntu-24-04-x64\""),
-				errorText("`image` does not apply to type \"reboot\"", "only used by type `restore` and `rebuild`")),
+				actionErrorText("`image` does not apply to type \"reboot\"", "only used by type `restore` and `rebuild`")),
 			step(actionOnDroplet(env, id, "type = \"power_off\"\n  disk = false"),
-				errorText("`disk` does not apply to type \"power_off\"", "only used by type `resize`")),
+				actionErrorText("`disk` does not apply to type \"power_off\"", "only used by type `resize`")),
 			step(actionOnDroplet(env, id, "type = \"reboot\"\n  name = \"x\""),
-				errorText("`name` does not apply", "only used by type `rename` and `snapshot`")),
+				actionErrorText("`name` does not apply", "only used by type `rename` and `snapshot`")),
 			step(actionOnDroplet(env, id, "type = \"snapshot\"\n  backup_policy = { plan = \"daily\" }"),
-				errorText("`backup_policy` does not apply", "`enable_backups` and `change_backup_policy`")),
+				actionErrorText("`backup_policy` does not apply", "`enable_backups` and `change_backup_policy`")),
 			step(actionOnDroplet(env, id, `type = "resize"`),
-				errorText(`Type "resize" requires`, "`size`")),
+				actionErrorText(`Type "resize" requires`, "`size`")),
 			step(actionOnDroplet(env, id, `type = "rename"`),
-				errorText(`Type "rename" requires`, "`name`", "required by type `rename`")),
+				actionErrorText(`Type "rename" requires`, "`name`", "required by type `rename`")),
 			step(actionOnDroplet(env, id, `type = "change_kernel"`),
-				errorText(`Type "change_kernel" requires`, "`kernel`")),
+				actionErrorText(`Type "change_kernel" requires`, "`kernel`")),
 			step(actionOnDroplet(env, id, `type = "change_backup_policy"`),
-				errorText(`Type "change_backup_policy" requires`, "`backup_policy`")),
+				actionErrorText(`Type "change_backup_policy" requires`, "`backup_policy`")),
 			step(actionOnDroplet(env, id, `type = "rebuild"`),
-				errorText(`Type "rebuild" requires`, "`image`", "required by type `restore` and `rebuild`")),
+				actionErrorText(`Type "rebuild" requires`, "`image`", "required by type `restore` and `rebuild`")),
 			step(actionOnDroplet(env, id, "type = \"restore\"\n  image = \"ubuntu-24-04-x64\""),
-				errorText("Invalid image for restore", "numeric ID of a backup")),
+				actionErrorText("Invalid image for restore", "numeric ID of a backup")),
 			step(actionOnTag(env, "web", `type = "reboot"`),
-				errorText(`Type "reboot" cannot run by tag`, "`power_cycle`, `shutdown`, `power_off`, `power_on`, `enable_ipv6`, `snapshot`, `enable_backups` and `disable_backups`")),
+				actionErrorText(`Type "reboot" cannot run by tag`, "`power_cycle`, `shutdown`, `power_off`, `power_on`, `enable_ipv6`, `snapshot`, `enable_backups` and `disable_backups`")),
 			step(actionOnTag(env, "web", "type = \"enable_backups\"\n  backup_policy = { plan = \"daily\" }"),
-				errorText("`backup_policy` cannot be used with `tag_name`")),
+				actionErrorText("`backup_policy` cannot be used with `tag_name`")),
 			step(actionOnTag(env, "not a tag!", `type = "power_on"`),
-				errorText("tag_name", "letters, digits")),
+				actionErrorText("tag_name", "letters, digits")),
 			step(actionOnDroplet(env, id, "type = \"enable_backups\"\n  backup_policy = {\n    plan    = \"daily\"\n    weekday = \"MON\"\n  }"),
-				errorText("`weekday` needs a weekly plan")),
+				actionErrorText("`weekday` needs a weekly plan")),
 			step(actionOnDroplet(env, id, "type = \"enable_backups\"\n  backup_policy = {\n    plan = \"hourly\"\n  }"),
-				errorText("backup_policy.plan", `["daily" "weekly"]`)),
+				actionErrorText("backup_policy.plan", `["daily" "weekly"]`)),
 			step(actionOnDroplet(env, id, "type = \"enable_backups\"\n  backup_policy = {\n    plan = \"daily\"\n    hour = 3\n  }"),
-				errorText("backup_policy.hour", `must be one of: ["0" "4" "8" "12" "16" "20"]`)),
+				actionErrorText("backup_policy.hour", `must be one of: ["0" "4" "8" "12" "16" "20"]`)),
 			step(actionOnDroplet(env, id, "type = \"change_kernel\"\n  kernel = 0"),
-				errorText("kernel", "at least 1")),
+				actionErrorText("kernel", "at least 1")),
 			step(actionOnDroplet(env, id, `type = "hibernate"`),
-				errorText("type", `value must be one of`, `"reboot"`)),
+				actionErrorText("type", `value must be one of`, `"reboot"`)),
 			step(env.Config("resource \"droplet_action\" \"test\" {\n  type = \"power_on\"\n}\n"),
-				errorText("droplet_id", "tag_name")),
+				actionErrorText("droplet_id", "tag_name")),
 			step(env.Config(fmt.Sprintf("resource \"droplet_action\" \"test\" {\n  droplet_id = %d\n  tag_name = \"web\"\n  type = \"power_on\"\n}\n", id)),
-				errorText("droplet_id", "tag_name")),
+				actionErrorText("droplet_id", "tag_name")),
 		},
 	})
 	if n := env.Emulator.Server.Stats().TotalRequests; n != 0 {
@@ -625,7 +631,7 @@ func TestAccDropletAction_planTimeErrors(t *testing.T) {
 func TestAccDropletAction_unknownAtPlan(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.SkipIfReal(t)
-	id := newDroplet(env, emulator.DropletSpec{Name: "action-unknown", Backups: true})
+	id := actionNewDroplet(env, emulator.DropletSpec{Name: "action-unknown", Backups: true})
 	backup, err := env.Emulator.Server.TakeBackup(id)
 	if err != nil {
 		t.Fatal(err)
@@ -648,13 +654,13 @@ resource "droplet_action" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:      cfg("latest"),
-				ExpectError: errorText("Invalid image for restore", `got "latest"`),
+				ExpectError: actionErrorText("Invalid image for restore", `got "latest"`),
 			},
 			{
 				Config: cfg(strconv.Itoa(backup.ID)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(actionAddr, tfjsonpath.New("image"), knownvalue.StringExact(strconv.Itoa(backup.ID))),
-					expectHistory(env, map[int][]string{id: {"restore:completed"}}),
+					expectActionHistory(env, map[int][]string{id: {"restore:completed"}}),
 				},
 			},
 		},
@@ -674,14 +680,14 @@ func TestAccDropletAction_erroredAction(t *testing.T) {
 			{
 				PreConfig: func() { env.Emulator.Server.FailNextAction(id, "rename") },
 				Config:    cfg,
-				ExpectError: errorText(fmt.Sprintf("Droplet action rename failed on droplet %d", id),
+				ExpectError: actionErrorText(fmt.Sprintf("Droplet action rename failed on droplet %d", id),
 					fmt.Sprintf("droplet %d: action", id), "(rename) errored", "next apply runs the action again"),
 			},
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectHistory(env, map[int][]string{id: {"rename:errored", "rename:completed"}}),
-					expectDroplet(env, id, func(d *godo.Droplet) error {
+					expectActionHistory(env, map[int][]string{id: {"rename:errored", "rename:completed"}}),
+					expectActionDroplet(env, id, func(d *godo.Droplet) error {
 						if d.Name != "after-error" {
 							return fmt.Errorf("name %q, want after-error", d.Name)
 						}
@@ -719,11 +725,11 @@ func TestAccDropletAction_erroredByTag(t *testing.T) {
 			{
 				PreConfig:   func() { env.Emulator.Server.FailNextAction(ids[1], "enable_ipv6") },
 				Config:      cfg,
-				ExpectError: errorText(lines...),
+				ExpectError: actionErrorText(lines...),
 			},
 			{
 				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{expectHistory(env, map[int][]string{
+				ConfigStateChecks: []statecheck.StateCheck{expectActionHistory(env, map[int][]string{
 					ids[0]: {"enable_ipv6:completed", "enable_ipv6:completed"},
 					ids[1]: {"enable_ipv6:errored", "enable_ipv6:completed"},
 					ids[2]: {"enable_ipv6:completed", "enable_ipv6:completed"},
@@ -741,7 +747,7 @@ func TestAccDropletAction_tagMatchesNoDroplet(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{{
 			Config:      actionOnTag(env, "action-nobody", `type = "power_off"`),
-			ExpectError: errorText(`No droplet has the tag "action-nobody"`, "nothing was saved"),
+			ExpectError: actionErrorText(`No droplet has the tag "action-nobody"`, "nothing was saved"),
 		}},
 	})
 }
@@ -767,7 +773,7 @@ func TestAccDropletAction_busyDroplet(t *testing.T) {
 					}
 				},
 				Config:      cfg(stuck, "1s"),
-				ExpectError: errorText(fmt.Sprintf("Cannot run droplet action reboot on droplet %d", stuck), "busy"),
+				ExpectError: actionErrorText(fmt.Sprintf("Droplet %d stayed busy; droplet action reboot did not start", stuck), "busy with action", "(password_reset, in-progress)", "timeouts.create is 1s", "no reboot action was started"),
 			},
 			{
 				// Busy for a moment: the reboot waits for it, then starts.
@@ -778,7 +784,7 @@ func TestAccDropletAction_busyDroplet(t *testing.T) {
 				},
 				Config: cfg(busy, "1m"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					apiCheckFunc(func(ctx context.Context, _ map[string]any) error {
+					actionAPICheck(func(ctx context.Context, _ map[string]any) error {
 						if got, err := actionHistory(ctx, env, stuck); err != nil || !slices.Equal(got, []string{"password_reset:in-progress"}) {
 							return fmt.Errorf("droplet %d: API holds actions %q (%v), want only the one it is busy with", stuck, got, err)
 						}
@@ -818,7 +824,7 @@ func TestAccDropletAction_timeoutAdoptsRunningAction(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg("1s"),
-				ExpectError: errorText(fmt.Sprintf("Timed out waiting for droplet action snapshot on droplet %d", id),
+				ExpectError: actionErrorText(fmt.Sprintf("Timed out waiting for droplet action snapshot on droplet %d", id),
 					fmt.Sprintf("droplet %d: action", id), "(snapshot) in-progress", "timeouts.create (1s) ran out",
 					"next apply adopts the action still in progress instead of starting a second snapshot"),
 			},
@@ -829,9 +835,9 @@ func TestAccDropletAction_timeoutAdoptsRunningAction(t *testing.T) {
 				},
 				Config: cfg("1m"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectHistory(env, map[int][]string{id: {"snapshot:completed"}}),
-					apiCheckFunc(func(_ context.Context, attrs map[string]any) error {
-						if got := stateInts(attrs, "action_ids"); !slices.Equal(got, []int{first}) {
+					expectActionHistory(env, map[int][]string{id: {"snapshot:completed"}}),
+					actionAPICheck(func(_ context.Context, attrs map[string]any) error {
+						if got := actionStateInts(attrs, "action_ids"); !slices.Equal(got, []int{first}) {
 							return fmt.Errorf("action_ids = %v, want the action the timed-out apply started, %d", got, first)
 						}
 						if n := env.Emulator.Server.Stats().ActionsStarted["snapshot"]; n != 1 {
@@ -865,14 +871,14 @@ func TestAccDropletAction_byTagBusyDroplet(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg("1s"),
-				ExpectError: errorText(fmt.Sprintf("Droplet action snapshot failed on 2 of 2 droplets tagged %q", tag),
+				ExpectError: actionErrorText(fmt.Sprintf("Droplet action snapshot failed on 2 of 2 droplets tagged %q", tag),
 					fmt.Sprintf("droplet %d: action", ids[0]), "in-progress, still running",
 					fmt.Sprintf("droplet %d: action", ids[1]), "in-progress, still running", "adopts"),
 			},
 			{
 				Config: cfg("1m"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectHistory(env, map[int][]string{ids[0]: {"snapshot:completed"}, ids[1]: {"snapshot:completed"}}),
+					expectActionHistory(env, map[int][]string{ids[0]: {"snapshot:completed"}, ids[1]: {"snapshot:completed"}}),
 				},
 			},
 			{
@@ -882,7 +888,7 @@ func TestAccDropletAction_byTagBusyDroplet(t *testing.T) {
 					}
 				},
 				Config: actionOnTag(env, tag, `type = "power_cycle"`),
-				ConfigStateChecks: []statecheck.StateCheck{expectHistory(env, map[int][]string{
+				ConfigStateChecks: []statecheck.StateCheck{expectActionHistory(env, map[int][]string{
 					ids[0]: {"snapshot:completed", "power_cycle:completed"},
 					ids[1]: {"snapshot:completed", "password_reset:completed", "power_cycle:completed"},
 				})},
@@ -903,7 +909,7 @@ func TestAccDropletAction_notImportable(t *testing.T) {
 				ResourceName:  actionAddr,
 				ImportState:   true,
 				ImportStateId: "123",
-				ExpectError:   regexp.MustCompile(`(?i)import`),
+				ExpectError:   actionErrorText("droplet_action cannot be imported", "an event, not an object"),
 			},
 		},
 	})
@@ -938,7 +944,7 @@ resource "droplet_action" "on" {
 		Steps: []resource.TestStep{{
 			Config: cfg,
 			ConfigStateChecks: []statecheck.StateCheck{
-				apiCheckFunc(func(ctx context.Context, _ map[string]any) error {
+				actionAPICheck(func(ctx context.Context, _ map[string]any) error {
 					got, err := actionHistory(ctx, env, id)
 					if err != nil {
 						return err
@@ -948,7 +954,7 @@ resource "droplet_action" "on" {
 					}
 					return nil
 				}),
-				expectDroplet(env, id, func(d *godo.Droplet) error {
+				expectActionDroplet(env, id, func(d *godo.Droplet) error {
 					if d.Status != "active" || d.SizeSlug != "s-2vcpu-4gb" || d.Disk != 25 {
 						return fmt.Errorf("%s, size %s, disk %d GB; want active s-2vcpu-4gb with the disk kept at 25 GB", d.Status, d.SizeSlug, d.Disk)
 					}
@@ -964,7 +970,7 @@ resource "droplet_action" "on" {
 func TestAccDropletAction_restoreLatestBackup(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.SkipIfReal(t)
-	id := newDroplet(env, emulator.DropletSpec{Name: "action-restore-latest", Backups: true})
+	id := actionNewDroplet(env, emulator.DropletSpec{Name: "action-restore-latest", Backups: true})
 	var backups []int
 	takeBackup := func() {
 		img, err := env.Emulator.Server.TakeBackup(id)
@@ -994,7 +1000,7 @@ resource "droplet_action" "test" {
 `, id, request))
 	}
 	imageIs := func(i int) statecheck.StateCheck {
-		return apiCheckFunc(func(_ context.Context, attrs map[string]any) error {
+		return actionAPICheck(func(_ context.Context, attrs map[string]any) error {
 			if got := fmt.Sprint(attrs["image"]); got != strconv.Itoa(backups[i]) {
 				return fmt.Errorf("restored from image %s, want the newest backup %d", got, backups[i])
 			}
@@ -1007,7 +1013,7 @@ resource "droplet_action" "test" {
 			{
 				Config: cfg("INC-1"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					imageIs(1), expectHistory(env, map[int][]string{id: {"restore:completed"}}),
+					imageIs(1), expectActionHistory(env, map[int][]string{id: {"restore:completed"}}),
 				},
 			},
 			{
@@ -1017,13 +1023,13 @@ resource "droplet_action" "test" {
 					plancheck.ExpectEmptyPlan(),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					imageIs(1), expectHistory(env, map[int][]string{id: {"restore:completed"}}),
+					imageIs(1), expectActionHistory(env, map[int][]string{id: {"restore:completed"}}),
 				},
 			},
 			{
 				Config: cfg("INC-2"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					imageIs(2), expectHistory(env, map[int][]string{id: {"restore:completed", "restore:completed"}}),
+					imageIs(2), expectActionHistory(env, map[int][]string{id: {"restore:completed", "restore:completed"}}),
 				},
 			},
 		},
