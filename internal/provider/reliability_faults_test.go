@@ -683,29 +683,35 @@ resource "droplet_power" "p" {
 }
 
 // A droplet busy with an action of the same type, started outside Terraform just before the apply,
-// must be waited for, not adopted: the configured action has to run after it. With the response to
-// Terraform's own start lost, both actions look alike except for when they began.
-func TestAccReliability_busyWithSameTypeIsNotAdopted(t *testing.T) {
-	lab := newFaultLab(t)
+// must be waited for, not adopted: the configured change has to run after it. With the response to
+// Terraform's own start lost, the two actions differ only in when they began; adopting the outside
+// one makes the apply read the policy before its own change has completed.
+func TestAccReliability_busyWithSameTypeIsWaitedFor(t *testing.T) {
+	lab := newFaultLab(t, slowActions(time.Second, "change_backup_policy"))
 	id := lab.env.CreateDroplet(t, "busy-same-type")
+	if err := lab.emu.SetBackupPolicy(id, true, emulator.PolicySpec{Plan: "daily", Hour: ptr(4)}); err != nil {
+		t.Fatal(err)
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{{
 			PreConfig: func() {
 				lab.setFaults(faultSettings{LostResponseRate: 1})
-				lab.busy("reboot", time.Second, id)
-				lab.expect(id, "reboot")
+				lab.busy("change_backup_policy", time.Second, id)
+				lab.expect(id, "change_backup_policy")
 			},
 			Config: lab.providerBlock() + fmt.Sprintf(`
-resource "droplet_action" "reboot" {
+resource "droplet_backups" "b" {
   droplet_id = %d
-  type       = "reboot"
+  plan       = "weekly"
+  weekday    = "SAT"
+  hour       = 16
 }
 `, id),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				lab.checkActions(),
-				lab.checkNoOutOfBandAdopted(),
 				lab.checkStateMatchesAPI(),
+				resource.TestCheckResourceAttr("droplet_backups.b", "weekday", "SAT"),
 			),
 		}},
 	})
