@@ -175,12 +175,19 @@ func (r *dropletBackupsResource) ValidateConfig(ctx context.Context, req resourc
 	}
 
 	if isKnown(cfg.Enabled) && !cfg.Enabled.ValueBool() {
-		for name, v := range map[string]attr.Value{"plan": cfg.Plan, "weekday": cfg.Weekday, "hour": cfg.Hour} {
-			if isKnown(v) {
-				resp.Diagnostics.AddAttributeError(path.Root(name), "Backup schedule set while backups are disabled",
+		for _, a := range []struct {
+			name, example string
+			value         attr.Value
+		}{
+			{"plan", `"weekly"`, cfg.Plan},
+			{"weekday", `"SUN"`, cfg.Weekday},
+			{"hour", "4", cfg.Hour},
+		} {
+			if isKnown(a.value) {
+				resp.Diagnostics.AddAttributeError(path.Root(a.name), "Backup schedule set while backups are disabled",
 					fmt.Sprintf("`%s` cannot be set when `enabled = false`: with backups off DigitalOcean holds no "+
-						"backup policy. Remove `%s`, or make it conditional, for example `%s = var.backups_on ? … : null`.",
-						name, name, name))
+						"backup policy. Remove `%s`, or make it conditional, for example `%s = var.backups_on ? %s : null`.",
+						a.name, a.name, a.name, a.example))
 			}
 		}
 	}

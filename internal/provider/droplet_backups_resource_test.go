@@ -395,7 +395,11 @@ func TestAccDropletBackups_updateInPlace(t *testing.T) {
 		tsteps = append(tsteps, resource.TestStep{
 			Config: backupsConfig(env, id, s.args),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(backupsAddr, action)},
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(backupsAddr, action),
+					// The plan already shows the weekday: null for daily plans, never the old day.
+					plancheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("weekday"), s.weekday),
+				},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("plan"), knownvalue.StringExact(s.want.plan)),
