@@ -8,7 +8,9 @@
 # tfplugindocs normally builds the provider and downloads Terraform itself. Instead, the schema is
 # exported here with the terraform the Makefile chose (`terraform providers schema -json` against a
 # freshly built binary through dev_overrides) and handed over with --providers-schema, so generation
-# needs no network beyond the Go module proxy that `go run` fetches tfplugindocs from once.
+# needs no network beyond the Go module proxy that `go run` fetches tfplugindocs from once. Terraform
+# releases before 1.12 do not report resource identity schemas; scripts/provider-schema adds them
+# from the provider itself, so the pages are the same whichever terraform runs this.
 source "$(dirname "$0")/lib.sh"
 
 check=false
@@ -43,10 +45,9 @@ terraform {
 }
 EOF
 tf -chdir="$work/schema" providers schema -json >"$work/schema.raw.json"
-# tfplugindocs looks the schema up as "droplet" (or under hashicorp/); ours is registered under
-# dropletops/, so the key is renamed. The JSON is one line and this key occurs once.
-sed 's#"registry.terraform.io/dropletops/droplet":#"droplet":#' "$work/schema.raw.json" >"$work/schema.json"
-grep -q '"droplet":' "$work/schema.json" || fail "the exported schema has no dropletops/droplet provider"
+# Terraform before 1.12 leaves out resource identity schemas, and tfplugindocs looks the provider
+# up under a different name: scripts/provider-schema completes the file (see its comment).
+(cd "$REPO_ROOT" && go run ./scripts/provider-schema) <"$work/schema.raw.json" >"$work/schema.json"
 
 step "Generating docs/ with tfplugindocs $TFPLUGINDOCS_VERSION"
 (cd "$REPO_ROOT" && go run "$TFPLUGINDOCS" generate \
