@@ -189,7 +189,7 @@ func (s *Server) SetBackupPolicy(id int, enabled bool, p PolicySpec) error {
 	defer s.unlock()
 	d := s.st.droplets[id]
 	if d == nil {
-		return fmt.Errorf("droplet %d: %w", id, ErrNotFound)
+		return fmt.Errorf("droplet %d: %w", id, errNotFound)
 	}
 	if !enabled {
 		s.disableBackupsLocked(d)
@@ -226,7 +226,7 @@ func (s *Server) TakeBackup(dropletID int) (Image, error) {
 	defer s.unlock()
 	d := s.st.droplets[dropletID]
 	if d == nil {
-		return Image{}, fmt.Errorf("droplet %d: %w", dropletID, ErrNotFound)
+		return Image{}, fmt.Errorf("droplet %d: %w", dropletID, errNotFound)
 	}
 	return copyImage(s.takeBackupLocked(d, now).view), nil
 }
@@ -285,10 +285,10 @@ func (s *Server) StartAction(dropletID int, actionType string, d time.Duration) 
 	defer s.unlock()
 	dr := s.st.droplets[dropletID]
 	if dr == nil {
-		return Action{}, fmt.Errorf("droplet %d: %w", dropletID, ErrNotFound)
+		return Action{}, fmt.Errorf("droplet %d: %w", dropletID, errNotFound)
 	}
 	if dr.pending != nil {
-		return Action{}, fmt.Errorf("droplet %d: %w", dropletID, ErrPendingEvent)
+		return Action{}, fmt.Errorf("droplet %d: %w", dropletID, errPending)
 	}
 	var effect func(time.Time)
 	if prep, err := s.prepareDropletActionLocked(dr, actionRequest{Type: actionType}); err == nil {

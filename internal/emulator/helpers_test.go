@@ -76,6 +76,16 @@ func (e *env) newClient(token string) *godo.Client {
 	return c
 }
 
+// plainClient is a godo client without spec validation.
+func (e *env) plainClient() *godo.Client {
+	e.t.Helper()
+	c, err := godo.New(&http.Client{Transport: &bearer{token: emulator.DefaultToken, base: http.DefaultTransport}}, godo.SetBaseURL(e.run.URL+"/"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
 type bearer struct {
 	token string
 	base  http.RoundTripper

@@ -1,0 +1,217 @@
+package emulator_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/digitalocean/godo"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
+)
+
+// control calls a control endpoint and decodes the JSON answer into out (if not nil).
+func (e *env) control(method, path string, body any, out any) int {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, e.run.URL+path, rd)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			e.t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+func TestControlStats(t *testing.T) {
+	e := newEnv(t, func(o *emulator.Options) { o.Droplets = 2 })
+	for range 3 {
+		must[[]godo.Droplet](t)(e.client.Droplets.List(e.ctx, nil))
+	}
+	must[*godo.Action](t)(e.client.DropletActions.Reboot(e.ctx, 100000))
+	must[*godo.Action](t)(e.client.DropletActions.Snapshot(e.ctx, 100001, "s"))
+	e.clock.Advance(61 * time.Second)
+	a := must[*godo.Action](t)(e.client.Actions.Get(e.ctx, 3000000002))
+	_ = a
+	_, _, _ = e.client.Droplets.Get(e.ctx, 1) // 404s count too
+
+	var st struct {
+		Total          int            `json:"total_requests"`
+		Requests       map[string]int `json:"requests"`
+		ActionsStarted map[string]int `json:"actions_started"`
+		Peak           int            `json:"peak_per_minute"`
+	}
+	if code := e.control("GET", "/_emulator/stats", nil, &st); code != 200 {
+		t.Fatalf("stats: %d", code)
+	}
+	if st.Total != 7 || st.Requests["GET /v2/droplets"] != 3 || st.Requests["POST /v2/droplets/{id}/actions"] != 2 ||
+		st.Requests["GET /v2/actions/{id}"] != 1 || st.Requests["GET /v2/droplets/{id}"] != 1 {
+		t.Errorf("request counts %+v", st)
+	}
+	if st.ActionsStarted["reboot"] != 1 || st.ActionsStarted["snapshot"] != 1 || len(st.ActionsStarted) != 2 {
+		t.Errorf("actions started %v", st.ActionsStarted)
+	}
+	// Five requests in the first minute; the two after 61 s form a window of their own.
+	if st.Peak != 5 {
+		t.Errorf("peak per minute = %d, want 5", st.Peak)
+	}
+	if code := e.control("DELETE", "/_emulator/stats", nil, nil); code != 204 {
+		t.Errorf("reset stats: %d", code)
+	}
+	if s := e.srv.Stats(); s.TotalRequests != 0 || s.PeakPerMinute != 0 {
+		t.Errorf("after reset %+v", s)
+	}
+}
+
+func TestControlFaults(t *testing.T) {
+	e := newEnv(t)
+	var f map[string]any
+	if code := e.control("PUT", "/_emulator/faults", map[string]any{"fault-rate": 1, "action-durations": map[string]string{"snapshot": "20s"}}, &f); code != 200 {
+		t.Fatalf("PUT faults: %d %v", code, f)
+	}
+	if f["fault-rate"] != 1.0 || f["action-duration"] != "10s" || f["rate-limit-per-minute"] != 0.0 {
+		t.Errorf("faults after PUT %v", f)
+	}
+	_, _, err := e.client.Droplets.List(e.ctx, nil)
+	if apiStatus(err) < 500 {
+		t.Errorf("fault-rate 1 did not fault: %v", err)
+	}
+	// Control endpoints are never faulted.
+	if code := e.control("GET", "/_emulator/faults", nil, &f); code != 200 {
+		t.Errorf("GET faults while faulting: %d", code)
+	}
+	got := e.srv.Faults()
+	if got.FaultRate != 1 || got.ActionDurations["snapshot"] != 20*time.Second {
+		t.Errorf("Faults() = %+v", got)
+	}
+	for _, bad := range []map[string]any{{"fault-rate": 2}, {"latency": "soon"}, {"rate-limit-per-hour": -1}} {
+		if code := e.control("PUT", "/_emulator/faults", bad, nil); code < 400 {
+			t.Errorf("PUT %v accepted", bad)
+		}
+	}
+	e.control("PUT", "/_emulator/faults", map[string]any{"fault-rate": 0, "latency": "0s", "action-duration": "1s"}, nil)
+	if f := e.srv.Faults(); f.FaultRate != 0 || *f.ActionDuration != time.Second || f.ActionDurations["snapshot"] != 20*time.Second {
+		t.Errorf("partial update %+v", f)
+	}
+}
+
+func TestControlDropletsAndReset(t *testing.T) {
+	e := newEnv(t, func(o *emulator.Options) { o.Droplets = 1 })
+	var created struct {
+		Droplet emulator.Droplet `json:"droplet"`
+	}
+	if code := e.control("POST", "/_emulator/droplets", emulator.DropletSpec{Name: "ctl", Tags: []string{"x"}, Backups: true}, &created); code != 201 {
+		t.Fatalf("create: %d", code)
+	}
+	id := created.Droplet.ID
+	if created.Droplet.Name != "ctl" || created.Droplet.Status != "active" || created.Droplet.NextBackupWindow == nil {
+		t.Errorf("created %+v", created.Droplet)
+	}
+	if code := e.control("POST", "/_emulator/droplets", emulator.DropletSpec{Size: "nope"}, nil); code != 422 {
+		t.Errorf("invalid spec: %d", code)
+	}
+	var img struct {
+		Image emulator.Image `json:"image"`
+	}
+	if code := e.control("POST", "/_emulator/droplets/"+itoa(id)+"/backups", nil, &img); code != 201 || img.Image.Type != "backup" {
+		t.Errorf("take backup: %d %+v", code, img.Image)
+	}
+	if code := e.control("POST", "/_emulator/droplets/999/backups", nil, nil); code != 404 {
+		t.Errorf("backup of unknown droplet: %d", code)
+	}
+	if code := e.control("PUT", "/_emulator/droplets/"+itoa(id)+"/ignore_shutdown", map[string]bool{"ignore": true}, nil); code != 204 {
+		t.Errorf("ignore_shutdown: %d", code)
+	}
+	must[*godo.Action](t)(e.client.DropletActions.Shutdown(e.ctx, id))
+	e.finish()
+	if s := e.get(id).Status; s != "active" {
+		t.Errorf("shutdown with ignore_shutdown: %s", s)
+	}
+	if code := e.control("POST", "/_emulator/droplets/"+itoa(id)+"/fail_next_action", map[string]string{"type": "reboot"}, nil); code != 204 {
+		t.Errorf("fail_next_action: %d", code)
+	}
+	a := must[*godo.Action](t)(e.client.DropletActions.Reboot(e.ctx, id))
+	e.finish()
+	if got, _ := e.srv.Action(a.ID); got.Status != "errored" {
+		t.Errorf("reboot after fail_next_action: %s", got.Status)
+	}
+	var pol struct {
+		Policy emulator.PolicyRecord `json:"policy"`
+	}
+	if code := e.control("PUT", "/_emulator/droplets/"+itoa(id)+"/backup_policy", map[string]any{"enabled": true, "plan": "weekly", "weekday": "MON", "hour": 4}, &pol); code != 200 ||
+		pol.Policy.BackupPolicy == nil || pol.Policy.BackupPolicy.Weekday != "MON" {
+		t.Errorf("backup_policy: %d %+v", code, pol.Policy)
+	}
+	var act struct {
+		Action emulator.Action `json:"action"`
+	}
+	if code := e.control("POST", "/_emulator/droplets/"+itoa(id)+"/actions", map[string]string{"type": "power_off", "duration": "5s"}, &act); code != 201 || act.Action.Status != "in-progress" {
+		t.Errorf("start action: %d %+v", code, act.Action)
+	}
+	if code := e.control("POST", "/_emulator/droplets/"+itoa(id)+"/actions", map[string]string{"type": "reboot", "duration": "5s"}, nil); code != 422 {
+		t.Errorf("start action on a busy droplet: %d", code)
+	}
+	if st := e.srv.Stats(); st.Requests["POST /v2/droplets"] != 0 || st.TotalRequests != 2 {
+		t.Errorf("control requests were counted: %+v", st)
+	}
+
+	if code := e.control("POST", "/_emulator/reset", nil, nil); code != 204 {
+		t.Fatalf("reset: %d", code)
+	}
+	if _, ok := e.srv.Droplet(id); ok {
+		t.Error("droplet survived reset")
+	}
+	ds := must[[]godo.Droplet](t)(e.client.Droplets.List(e.ctx, nil))
+	if len(ds) != 1 || ds[0].ID != 100000 || ds[0].Name != "droplet-1" {
+		t.Errorf("after reset: %+v", ds)
+	}
+	if code := e.control("GET", "/_emulator/nothing", nil, nil); code != 404 {
+		t.Errorf("unknown control endpoint: %d", code)
+	}
+}
+
+func TestControlEndpointsAreLoopbackOnly(t *testing.T) {
+	srv := emulator.New(emulator.Options{})
+	r := httptest.NewRequest("GET", "/_emulator/stats", nil)
+	r.RemoteAddr = "192.0.2.10:4000"
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, r)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("non-loopback client: %d", rec.Code)
+	}
+	r.RemoteAddr = "[::1]:4000"
+	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, r)
+	if rec.Code != http.StatusOK {
+		t.Errorf("::1 client: %d", rec.Code)
+	}
+}
+
+func TestStartRefusesNonLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", "192.0.2.1:80", ":8080", "example.com:80"} {
+		if _, err := emulator.StartOn(addr, emulator.Options{}); err == nil {
+			t.Errorf("StartOn(%q) accepted", addr)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:0", "localhost:0"} {
+		r, err := emulator.StartOn(addr, emulator.Options{})
+		if err != nil {
+			t.Errorf("StartOn(%q): %v", addr, err)
+			continue
+		}
+		r.Close()
+	}
+}
