@@ -35,16 +35,13 @@ func main() {
 // run parses args, serves until a signal arrives (or stop is closed, for
 // tests) and shuts down cleanly.
 func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
-	opts, listen, ignoreShutdown, err := parseFlags(args, stderr)
+	opts, listen, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
 	}
 	r, err := emulator.StartOn(listen, opts)
 	if err != nil {
 		return err
-	}
-	for _, id := range ignoreShutdown {
-		r.Server.SetIgnoreShutdown(id, true)
 	}
 	fmt.Fprintf(stdout, "listening on %s\n", r.URL)
 
@@ -63,7 +60,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 	return nil
 }
 
-func parseFlags(args []string, stderr io.Writer) (emulator.Options, string, []int, error) {
+func parseFlags(args []string, stderr io.Writer) (emulator.Options, string, error) {
 	def := emulator.DefaultOptions()
 	fs := flag.NewFlagSet("droplet-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -79,19 +76,19 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, string, []in
 	lostRate := fs.Float64("lost-response-rate", 0, "fraction of action POSTs that take effect but whose response is lost")
 	erroredRate := fs.Float64("errored-rate", 0, "fraction of actions that end errored")
 	seed := fs.Int64("seed", 1, "seed for seeded droplets and fault decisions")
-	ignore := fs.String("ignore-shutdown", "", "comma-separated droplet IDs whose guest ignores shutdown")
+	ignore := fs.String("ignore-shutdown", "", "comma-separated droplet IDs (existing or future) whose guest ignores shutdown")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: droplet-emulator [flags]\n\nServes an in-memory DigitalOcean API on a loopback address.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return emulator.Options{}, "", nil, err
+		return emulator.Options{}, "", err
 	}
 	if fs.NArg() > 0 {
-		return emulator.Options{}, "", nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		return emulator.Options{}, "", fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	if err := emulator.CheckLoopback(*listen); err != nil {
-		return emulator.Options{}, "", nil, err
+		return emulator.Options{}, "", err
 	}
 	opts := emulator.Options{
 		ActionDuration:     *actionDuration,
@@ -111,38 +108,37 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, string, []in
 		}
 	}
 	if len(opts.Tokens) == 0 {
-		return emulator.Options{}, "", nil, errors.New("-token: at least one token is required")
+		return emulator.Options{}, "", errors.New("-token: at least one token is required")
 	}
 	if *actionDurations != "" {
 		for _, kv := range strings.Split(*actionDurations, ",") {
 			k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
 			if !ok || k == "" {
-				return emulator.Options{}, "", nil, fmt.Errorf("-action-durations: %q is not type=duration", kv)
+				return emulator.Options{}, "", fmt.Errorf("-action-durations: %q is not type=duration", kv)
 			}
 			d, err := time.ParseDuration(v)
 			if err != nil || d < 0 {
-				return emulator.Options{}, "", nil, fmt.Errorf("-action-durations: %q: not a duration", kv)
+				return emulator.Options{}, "", fmt.Errorf("-action-durations: %q: not a duration", kv)
 			}
 			opts.ActionDurations[k] = d
 		}
 	}
 	for name, v := range map[string]float64{"-fault-rate": *faultRate, "-lost-response-rate": *lostRate, "-errored-rate": *erroredRate} {
 		if v < 0 || v > 1 {
-			return emulator.Options{}, "", nil, fmt.Errorf("%s must be between 0 and 1", name)
+			return emulator.Options{}, "", fmt.Errorf("%s must be between 0 and 1", name)
 		}
 	}
 	if *droplets < 0 || *perMinute < 0 || *perHour < 0 || *actionDuration < 0 || *latency < 0 {
-		return emulator.Options{}, "", nil, errors.New("-droplets, rate limits and durations must not be negative")
+		return emulator.Options{}, "", errors.New("-droplets, rate limits and durations must not be negative")
 	}
-	var ids []int
 	if *ignore != "" {
 		for _, s := range strings.Split(*ignore, ",") {
 			var id int
 			if _, err := fmt.Sscanf(strings.TrimSpace(s), "%d", &id); err != nil || id < 1 {
-				return emulator.Options{}, "", nil, fmt.Errorf("-ignore-shutdown: %q is not a droplet ID", s)
+				return emulator.Options{}, "", fmt.Errorf("-ignore-shutdown: %q is not a droplet ID", s)
 			}
-			ids = append(ids, id)
+			opts.IgnoreShutdown = append(opts.IgnoreShutdown, id)
 		}
 	}
-	return opts, *listen, ids, nil
+	return opts, *listen, nil
 }

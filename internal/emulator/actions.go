@@ -190,7 +190,7 @@ func (s *Server) prepareDropletActionLocked(d *droplet, req actionRequest) (func
 		return onDroplet(func(d *droplet, _ time.Time) {
 			// shutdown only asks the guest; one that ignores it stays up
 			// while the action still completes.
-			if !d.ignoreShutdown {
+			if !s.st.ignoreShutdown[d.id] {
 				d.status = "off"
 			}
 		}), nil

@@ -619,3 +619,20 @@ func TestActionsListNewestFirstAndPaginated(t *testing.T) {
 		t.Errorf("GetByURI = %d", a.ID)
 	}
 }
+
+func TestIgnoreShutdownForFutureDroplets(t *testing.T) {
+	e := newEnv(t, func(o *emulator.Options) { o.IgnoreShutdown = []int{100001}; o.ActionDuration = 0 })
+	for round := range 2 {
+		first := e.droplet(emulator.DropletSpec{})
+		second := e.droplet(emulator.DropletSpec{})
+		if second != 100001 {
+			t.Fatalf("second droplet is %d", second)
+		}
+		must[*godo.Action](t)(e.client.DropletActions.Shutdown(e.ctx, first))
+		must[*godo.Action](t)(e.client.DropletActions.Shutdown(e.ctx, second))
+		if e.get(first).Status != "off" || e.get(second).Status != "active" {
+			t.Errorf("round %d: %s / %s", round, e.get(first).Status, e.get(second).Status)
+		}
+		e.srv.Reset() // the setting comes from Options, so it survives
+	}
+}

@@ -70,11 +70,12 @@ func (s *Server) adminRoutes() {
 			adminError(w, http.StatusBadRequest, err.Error())
 			return
 		}
-		id, _ := pathID(r, "id")
-		if _, ok := s.Droplet(id); !ok {
+		id, ok := pathID(r, "id")
+		if !ok {
 			adminFail(w, errNotFound)
 			return
 		}
+		// The droplet may be created later: -ignore-shutdown names IDs in advance too.
 		s.SetIgnoreShutdown(id, body.Ignore)
 		w.WriteHeader(http.StatusNoContent)
 	})

@@ -314,12 +314,14 @@ func (s *Server) FailNextAction(dropletID int, actionType string) {
 }
 
 // SetIgnoreShutdown makes the droplet's guest ignore shutdown: the action
-// completes but the droplet stays active.
+// completes but the droplet stays active. The droplet need not exist yet.
 func (s *Server) SetIgnoreShutdown(dropletID int, ignore bool) {
 	s.lock()
 	defer s.unlock()
-	if d := s.st.droplets[dropletID]; d != nil {
-		d.ignoreShutdown = ignore
+	if ignore {
+		s.st.ignoreShutdown[dropletID] = true
+	} else {
+		delete(s.st.ignoreShutdown, dropletID)
 	}
 }
 

@@ -31,6 +31,9 @@ type Options struct {
 	Seed               int64
 	Droplets           int              // droplets created at start
 	Now                func() time.Time // optional clock
+	// IgnoreShutdown lists droplet IDs whose guest ignores shutdown. The IDs
+	// may belong to droplets created later (IDs are assigned in order).
+	IgnoreShutdown []int
 }
 
 // DefaultToken is the token accepted when Options.Tokens is empty.
@@ -136,6 +139,9 @@ func (s *Server) Reset() {
 
 	s.mu.Lock()
 	s.st = newState()
+	for _, id := range s.opts.IgnoreShutdown {
+		s.st.ignoreShutdown[id] = true
+	}
 	s.seedLocked(now)
 	s.updateNextDueLocked()
 	s.mu.Unlock()

@@ -34,6 +34,9 @@ type state struct {
 	actions []*action
 	events  eventHeap
 	seq     int
+	// ignoreShutdown holds droplet IDs whose guest ignores shutdown; it is
+	// kept apart from the droplets so that IDs can be named in advance.
+	ignoreShutdown map[int]bool
 }
 
 func newState() *state {
@@ -42,6 +45,8 @@ func newState() *state {
 		nextImageID:   firstImageID,
 		droplets:      map[int]*droplet{},
 		images:        map[int]*image{},
+
+		ignoreShutdown: map[int]bool{},
 	}
 	return st
 }
@@ -84,9 +89,8 @@ type droplet struct {
 
 	ipv6 bool
 
-	pending        *action
-	ignoreShutdown bool
-	failNext       map[string]int // action type ("" = any) → how many of the next ones end errored
+	pending  *action
+	failNext map[string]int // action type ("" = any) → how many of the next ones end errored
 }
 
 type image struct {
@@ -323,7 +327,7 @@ func nextWindowStart(p policy, t time.Time) time.Time {
 	t = t.UTC()
 	c := time.Date(t.Year(), t.Month(), t.Day(), p.hour, 0, 0, 0, time.UTC)
 	if p.plan == "weekly" {
-		want := time.Weekday(weekdayIndex(p.weekday))
+		want := time.Weekday(max(0, weekdayIndex(p.weekday)))
 		for c.Weekday() != want || !c.After(t) {
 			c = c.AddDate(0, 0, 1)
 		}
