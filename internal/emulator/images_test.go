@@ -79,6 +79,13 @@ func TestImagesAndImageActions(t *testing.T) {
 		t.Errorf("image actions %+v", root)
 	}
 
+	up, resp, err := e.client.Images.Update(e.ctx, snapID, &godo.ImageUpdateRequest{Name: "golden-2", Distribution: "Debian", Description: "base for web"})
+	if err != nil || resp.StatusCode != 200 || up.Name != "golden-2" || up.Distribution != "Debian" || up.Description != "base for web" {
+		t.Errorf("update: %+v %v", up, err)
+	}
+	_, _, err = e.client.Images.Update(e.ctx, pub.ID, &godo.ImageUpdateRequest{Name: "mine"})
+	wantStatus(t, err, 403)
+
 	resp, err = e.client.Images.Delete(e.ctx, snapID)
 	if err != nil || resp.StatusCode != 204 {
 		t.Fatalf("delete snapshot: %v", err)

@@ -32,6 +32,7 @@ func (s *Server) routes() {
 	s.handleAPI("POST /v2/droplets/actions", s.postTagAction, lossy)
 
 	s.handleAPI("GET /v2/images/{id}", s.getImage, plain)
+	s.handleAPI("PUT /v2/images/{id}", s.updateImage, plain)
 	s.handleAPI("DELETE /v2/images/{id}", s.deleteImage, plain)
 	s.handleAPI("GET /v2/images/{id}/actions", s.listImageActions, plain)
 	s.handleAPI("POST /v2/images/{id}/actions", s.postImageAction, lossy)
@@ -497,6 +498,52 @@ func (s *Server) getImage(r *http.Request, _ time.Time) response {
 	img := s.imageFromPathLocked(r)
 	if img == nil {
 		return errResponse(errNotFound)
+	}
+	return response{http.StatusOK, struct {
+		Image Image `json:"image"`
+	}{copyImage(img.view)}}
+}
+
+// distributions are the values the spec lists; any other is stored as
+// "Unknown", as the spec describes.
+var distributions = []string{"Arch Linux", "CentOS", "CoreOS", "Debian", "Fedora", "Fedora Atomic", "FreeBSD",
+	"Gentoo", "openSUSE", "RancherOS", "Rocky Linux", "Ubuntu", "Unknown"}
+
+func (s *Server) updateImage(r *http.Request, _ time.Time) response {
+	id, ok := pathID(r, "id")
+	if !ok {
+		return errResponse(errNotFound)
+	}
+	var req struct {
+		Name         *string `json:"name"`
+		Distribution *string `json:"distribution"`
+		Description  *string `json:"description"`
+	}
+	if err := decodeBody(r, &req); err != nil {
+		return errResponse(err)
+	}
+	s.lock()
+	defer s.unlock()
+	img := s.st.images[id]
+	switch {
+	case img == nil:
+		return errResponse(errNotFound)
+	case img.view.Public:
+		return errResponse(&httpError{status: http.StatusForbidden, id: "forbidden", msg: "You do not have access for the attempted action."})
+	case req.Name != nil && *req.Name == "":
+		return errResponse(invalid("name can not be blank"))
+	}
+	if req.Name != nil {
+		img.view.Name = *req.Name
+	}
+	if req.Distribution != nil {
+		img.view.Distribution = "Unknown"
+		if slices.Contains(distributions, *req.Distribution) {
+			img.view.Distribution = *req.Distribution
+		}
+	}
+	if req.Description != nil {
+		img.view.Description = *req.Description
 	}
 	return response{http.StatusOK, struct {
 		Image Image `json:"image"`
