@@ -1,8 +1,5 @@
-// Package emulator is an in-memory DigitalOcean API (droplets, droplet
-// actions, backups, backup policies, actions and image actions) served as an
-// http.Handler. It is used by the provider's tests, the demo and by
-// cmd/droplet-emulator for offline testing of Terraform modules.
 package emulator
+
 
 import (
 	"context"
