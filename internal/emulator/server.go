@@ -1,6 +1,5 @@
 package emulator
 
-
 import (
 	"context"
 	"errors"
