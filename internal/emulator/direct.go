@@ -27,7 +27,9 @@ func (s *Server) seedLocked(now time.Time) {
 		})
 	}
 	for i := 1; i <= s.opts.Droplets; i++ {
-		d, err := s.createDropletLocked(now.Add(-time.Duration(s.opts.Droplets-i+1)*24*time.Hour), dropletParams{
+		// Seeded droplets are a month or more old, older than their backups.
+		created := now.Add(-time.Duration(30+s.opts.Droplets-i) * 24 * time.Hour)
+		d, err := s.createDropletLocked(created, dropletParams{
 			name: fmt.Sprintf("droplet-%d", i), region: defaultRegion, size: defaultSize, image: defaultImage,
 			tags: []string{seedTag},
 		})
