@@ -178,6 +178,7 @@ func (c *Client) startOnce(ctx context.Context, t target, body map[string]any) (
 		}
 		if err == nil {
 			c.claims.add(root.Action.ID)
+			c.waiter.recordStart(root.Action, true)
 			return root.Action, nil
 		}
 		switch {
@@ -194,6 +195,7 @@ func (c *Client) startOnce(ctx context.Context, t target, body map[string]any) (
 			}
 			if a != nil {
 				c.claims.add(a.ID)
+				c.waiter.recordStart(a, false)
 				return a, nil
 			}
 			if unsure > c.retries {
@@ -317,13 +319,8 @@ func (c *Client) waitIdle(ctx context.Context, t target, round int) error {
 	return nil
 }
 
-// FindInProgress returns the droplet's newest in-progress action of the given type ("" = any
-// type), or nil when there is none. A re-run after a timeout uses it to adopt the action the
-// previous run started instead of starting a second one.
-func (c *Client) FindInProgress(ctx context.Context, dropletID int, actionType string) (*godo.Action, error) {
-	if dropletID < 1 {
-		return nil, fmt.Errorf("%w: droplet ID %d", ErrInvalid, dropletID)
-	}
+// findInProgressSingle answers FindInProgress from the droplet's own action list.
+func (c *Client) findInProgressSingle(ctx context.Context, dropletID int, actionType string) (*godo.Action, error) {
 	as, err := c.recentActions(ctx, target{resourceType: "droplet", id: dropletID})
 	if err != nil {
 		return nil, fmt.Errorf("listing actions of droplet %d: %w", dropletID, err)
@@ -362,9 +359,10 @@ func (c *Client) startByTag(ctx context.Context, tag string, req ActionRequest) 
 		}
 		_, err = c.do(ctx, http.MethodPost, path, body, &root)
 		if err == nil {
-			for _, a := range root.Actions {
-				c.claims.add(a.ID)
-				c.policies.invalidate(a.ResourceID)
+			for i := range root.Actions {
+				c.claims.add(root.Actions[i].ID)
+				c.waiter.recordStart(&root.Actions[i], true)
+				c.policies.invalidate(root.Actions[i].ResourceID)
 			}
 			return root.Actions, nil
 		}
@@ -416,6 +414,7 @@ func (c *Client) startEach(ctx context.Context, droplets []godo.Droplet, actionT
 	for i, d := range droplets {
 		if a, ok := adopted[d.ID]; ok {
 			c.claims.add(a.ID)
+			c.waiter.recordStart(&a, false)
 			out[i] = a
 		}
 	}

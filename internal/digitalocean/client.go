@@ -75,8 +75,12 @@ type Logger interface {
 // Client talks to DigitalOcean. It is safe for concurrent use; share one per provider
 // configuration so every resource shares its waiter, batches and caches.
 type Client struct {
-	godo     *godo.Client
-	clock    clock
+	godo  *godo.Client
+	clock clock
+	// bgCtx carries the values (the provider's logger) of the context NewClient was given,
+	// without its cancellation, for requests made on behalf of many callers: waiter polls and
+	// batched reads.
+	bgCtx    context.Context
 	logger   Logger
 	baseline bool
 	limiter  *limiter
@@ -84,6 +88,7 @@ type Client struct {
 
 	waiter   *waiter
 	policies *policyReader
+	finder   *finder
 	claims   *claims
 
 	// Retry settings, reused by Start when a POST's outcome is unknown.
@@ -153,6 +158,9 @@ func baseURL(endpoint string) (*url.URL, error) {
 
 // NewClient builds a Client from cfg. It makes no request.
 func NewClient(ctx context.Context, cfg Config) (*Client, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	token := strings.TrimSpace(cfg.Token)
 	if token == "" {
 		return nil, fmt.Errorf("%w: a DigitalOcean API token is required", ErrUnauthorized)
@@ -202,6 +210,7 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 
 	lim := sharedLimiter(limiterKey(base.String(), token), cfg.RequestsPerSecond, budget, clk)
 	c := &Client{
+		bgCtx:        context.WithoutCancel(ctx),
 		clock:        clk,
 		logger:       cfg.Logger,
 		baseline:     baseline,
@@ -237,6 +246,7 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 
 	c.waiter = newWaiter(c, cfg.PollInterval)
 	c.policies = newPolicyReader(c)
+	c.finder = &finder{c: c}
 	return c, nil
 }
 

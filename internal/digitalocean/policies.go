@@ -148,7 +148,7 @@ func (r *policyReader) flush() {
 		return
 	}
 
-	ctx, cancel := batchContext(ctxs)
+	ctx, cancel := batchContext(r.c.bgCtx, ctxs)
 	defer cancel()
 
 	ids := make([]int, 0, len(pending))
@@ -169,14 +169,13 @@ func (r *policyReader) flush() {
 	r.single(ctx, ids, pending)
 }
 
-// useList decides between one request per droplet and listing every policy of the account.
+// useList decides between one request per droplet and listing every policy of the account:
+// listing when its pages cost no more than the single reads (counting the reads a refresh in
+// progress is likely to bring), or, while the account's size is unknown, when enough reads are
+// waiting that page 1 is likely to pay off (it also tells the size).
 func (r *policyReader) useList(n, total, demand int) bool {
-	if n < listThreshold {
-		return false
-	}
 	if total == 0 {
-		// Unknown account size: the first page tells, and list() stops early if it is large.
-		return true
+		return n >= listThreshold
 	}
 	pages := (total + policyPerPage - 1) / policyPerPage
 	return pages <= max(n, demand)
@@ -325,18 +324,18 @@ func deliver(chs []chan policyResult, res policyResult) {
 }
 
 // batchContext returns a context that lives as long as the longest-lived caller needs it.
-func batchContext(ctxs []context.Context) (context.Context, context.CancelFunc) {
+func batchContext(parent context.Context, ctxs []context.Context) (context.Context, context.CancelFunc) {
 	var latest time.Time
 	for _, c := range ctxs {
 		dl, ok := c.Deadline()
 		if !ok {
-			return context.WithCancel(context.Background())
+			return context.WithCancel(parent)
 		}
 		if dl.After(latest) {
 			latest = dl
 		}
 	}
-	return context.WithDeadline(context.Background(), latest)
+	return context.WithDeadline(parent, latest)
 }
 
 func queryEscape(s string) string { return url.QueryEscape(s) }

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -18,20 +18,28 @@ const (
 	// defaultPollCap is the longest interval between polls of one action. Longer would save
 	// requests on long actions but add up to that much to every wait.
 	defaultPollCap = 2 * time.Second
-	// firstPoll is how soon after the start the first poll goes out: many actions (reboot,
-	// rename, backup policy changes) finish in a few seconds.
-	firstPoll = 700 * time.Millisecond
+	// firstPoll is how soon after the start the first poll goes out while nothing is known of
+	// the action type's duration: many actions (reboot, backup policy changes) take seconds.
+	firstPoll = 800 * time.Millisecond
 	// minPoll bounds how fast an action is polled while it is young.
 	minPoll = 350 * time.Millisecond
-	// pollGrowth: the interval is a quarter of the action's age, so a poll never adds more than
-	// about 25% to the time an action takes, until the cap.
-	pollGrowth = 4
+	// pollGrowth: the interval is a third of the action's age, so a poll adds at most about a
+	// third to the time an action takes, until the cap.
+	pollGrowth = 3
 
 	// listThreshold is the number of in-flight actions from which one GET /v2/actions page is
 	// cheaper than one GET /v2/actions/{id} each.
 	listThreshold = 3
 	listPerPage   = 200
 	listMaxPages  = 3
+	// mergeWindow is how long a list poll may wait for more actions to become due, so that
+	// actions started a moment apart are answered by one request instead of one each.
+	mergeWindow = 150 * time.Millisecond
+	// durationSamples is how many recent completions per action type predict the next one.
+	durationSamples = 16
+	// snapshotMaxAge is how old a list of the account's latest actions may be to answer
+	// FindInProgress.
+	snapshotMaxAge = time.Second
 
 	// Baseline strategy: the official provider's schedule.
 	baselineFirstPoll = 10 * time.Second
@@ -39,8 +47,10 @@ const (
 )
 
 // waiter polls every in-flight action of a Client from one goroutine. Each action has its own
-// schedule (first poll soon, then intervals growing with its age up to a cap); when several are
-// in flight, one list request answers for all of them.
+// schedule: when actions of its type have completed before, the first poll goes out when the
+// action is expected to be done; otherwise soon after the start, then at intervals growing with
+// its age up to a cap. When several actions are in flight, one list request answers for all of
+// them, and polls due close together are merged into one.
 type waiter struct {
 	c        *Client
 	first    time.Duration
@@ -48,33 +58,57 @@ type waiter struct {
 	cap      time.Duration
 	baseline bool
 
-	mu      sync.Mutex
-	entries map[int]*waitEntry
-	wake    chan struct{}
-	running bool
-	cancel  context.CancelFunc
+	mu        sync.Mutex
+	entries   map[int]*waitEntry
+	started   map[int]startRecord        // actions returned by Start, for Wait by ID
+	durations map[string][]time.Duration // recent start-to-seen-completed times by action type
+	wake      chan struct{}
+	running   bool
+	cancel    context.CancelFunc
 	// descending records the order GET /v2/actions returns (newest first on DigitalOcean).
 	// nil until seen.
 	descending *bool
 	lastTotal  int
+	snap       *actionsSnapshot
 
 	// stats for tests and benchmarks
 	listRequests int
 	getRequests  int
 }
 
+// startRecord is an action as Start returned it, and when.
+type startRecord struct {
+	action godo.Action
+	at     time.Time
+	// timed is false for an adopted action: it began before `at`, so its age at completion
+	// says nothing about how long actions of its type take.
+	timed bool
+}
+
 type waitEntry struct {
 	id         int
 	last       godo.Action // last state seen (or the start response)
-	registered time.Time
+	registered time.Time   // when the action started, as far as this Client knows
+	timed      bool        // registered at its start: its age at completion is its duration
+	overdue    bool        // polled in progress after its expected completion
 	next       time.Time
 	refs       int
 	done       chan struct{}
 	err        error // set with done when the action cannot be followed (deleted, forbidden)
 }
 
+// actionsSnapshot is page 1 of GET /v2/actions (the account's latest actions).
+type actionsSnapshot struct {
+	at       time.Time
+	actions  []godo.Action
+	complete bool // the page held every action of the account
+}
+
 func newWaiter(c *Client, pollCap time.Duration) *waiter {
-	w := &waiter{c: c, entries: map[int]*waitEntry{}, wake: make(chan struct{}, 1)}
+	w := &waiter{
+		c: c, entries: map[int]*waitEntry{}, started: map[int]startRecord{},
+		durations: map[string][]time.Duration{}, wake: make(chan struct{}, 1),
+	}
 	if c.baseline {
 		w.baseline = true
 		w.first, w.min, w.cap = baselineFirstPoll, baselineInterval, baselineInterval
@@ -99,6 +133,86 @@ func (w *waiter) interval(age time.Duration) time.Duration {
 		return w.cap
 	}
 	return min(max(age/pollGrowth, w.min), w.cap)
+}
+
+// recordStart remembers an action Start returned, so a later Wait by ID knows its type and
+// when it began.
+func (w *waiter) recordStart(a *godo.Action, timed bool) {
+	now := w.c.clock.Now()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.started) > 10000 {
+		for id, r := range w.started {
+			if now.Sub(r.at) > time.Hour {
+				delete(w.started, id)
+			}
+		}
+	}
+	w.started[a.ID] = startRecord{action: *a, at: now, timed: timed}
+}
+
+// estimateLocked predicts how long after its start an action of the type is seen completed:
+// the median of recent observations, so one slow or fast action does not move it much.
+func (w *waiter) estimateLocked(typ string) (time.Duration, bool) {
+	s := w.durations[typ]
+	if typ == "" || len(s) == 0 {
+		return 0, false
+	}
+	sorted := slices.Clone(s)
+	slices.Sort(sorted)
+	return sorted[len(sorted)/2], true
+}
+
+func (w *waiter) observeLocked(e *waitEntry, seen time.Time) {
+	if !e.timed || e.last.Status != godo.ActionCompleted || e.last.Type == "" {
+		return
+	}
+	s := append(w.durations[e.last.Type], seen.Sub(e.registered))
+	if len(s) > durationSamples {
+		s = s[len(s)-durationSamples:]
+	}
+	w.durations[e.last.Type] = s
+}
+
+// firstPollLocked schedules the first poll of a new entry.
+func (w *waiter) firstPollLocked(e *waitEntry, now time.Time) time.Time {
+	switch {
+	case w.baseline:
+		return e.registered.Add(w.first)
+	case e.last.Status == "":
+		// Nothing known about it (Wait by ID of an action this Client did not start): look soon.
+		return now.Add(w.min)
+	}
+	if est, ok := w.estimateLocked(e.last.Type); ok && e.timed {
+		return later(e.registered.Add(est), now)
+	}
+	return later(e.registered.Add(w.first), now)
+}
+
+// nextPollLocked schedules the next poll of an entry just seen in progress.
+func (w *waiter) nextPollLocked(e *waitEntry, now time.Time) time.Time {
+	if w.baseline {
+		return now.Add(w.cap)
+	}
+	age := now.Sub(e.registered)
+	if est, ok := w.estimateLocked(e.last.Type); ok && e.timed {
+		if age < est-10*time.Millisecond {
+			return e.registered.Add(est)
+		}
+		if !e.overdue {
+			// Just late: look again shortly before falling back to the usual schedule.
+			e.overdue = true
+			return now.Add(min(max(est/10, 50*time.Millisecond), w.min))
+		}
+	}
+	return now.Add(w.interval(age))
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // Wait blocks until every action has completed or errored, or ctx ends. It returns the
@@ -134,11 +248,14 @@ func (w *waiter) wait(ctx context.Context, as []godo.Action) ([]godo.Action, err
 		}
 		e := w.entries[a.ID]
 		if e == nil {
-			e = &waitEntry{id: a.ID, last: a, registered: now, next: now.Add(w.first), done: make(chan struct{})}
-			if a.Status == "" {
-				// Nothing known about it yet (Wait by ID): look soon.
-				e.next = now.Add(w.min)
+			e = &waitEntry{id: a.ID, last: a, registered: now, done: make(chan struct{})}
+			if r, ok := w.started[a.ID]; ok {
+				if a.Status == "" {
+					e.last = r.action
+				}
+				e.registered, e.timed = r.at, r.timed
 			}
+			e.next = w.firstPollLocked(e, now)
 			w.entries[a.ID] = e
 		} else if e.last.Type == "" && a.Type != "" {
 			e.last = a
@@ -225,7 +342,7 @@ func (w *waiter) startLocked() {
 	if w.running || len(w.entries) == 0 {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(w.c.bgCtx)
 	w.running, w.cancel = true, cancel
 	go w.loop(ctx)
 }
@@ -240,39 +357,47 @@ func (w *waiter) loop(ctx context.Context) {
 			w.mu.Unlock()
 			return
 		}
-		now := w.c.clock.Now()
-		earliest := time.Time{}
-		for _, e := range w.entries {
-			if earliest.IsZero() || e.next.Before(earliest) {
-				earliest = e.next
-			}
+		if ctx.Err() != nil {
+			// Every waiter left while a poll was under way, and new ones came since.
+			ctx, w.cancel = context.WithCancel(w.c.bgCtx)
 		}
+		now := w.c.clock.Now()
+		tick := w.tickLocked()
 		w.mu.Unlock()
 
-		if d := earliest.Sub(now); d > 0 {
+		if d := tick.Sub(now); d > 0 {
 			select {
 			case <-w.c.clock.After(d):
 			case <-w.wake:
 				continue
 			case <-ctx.Done():
-				// Every waiter left; loop around to exit, unless new ones arrived.
-				w.mu.Lock()
-				if len(w.entries) > 0 {
-					ctx, w.cancel = context.WithCancel(context.Background())
-				}
-				w.mu.Unlock()
 				continue
 			}
 		}
 		w.poll(ctx)
-		if ctx.Err() != nil {
-			w.mu.Lock()
-			if len(w.entries) > 0 {
-				ctx, w.cancel = context.WithCancel(context.Background())
-			}
-			w.mu.Unlock()
+	}
+}
+
+// tickLocked returns when the next poll goes out: when the first action is due, or a little
+// later if that lets one list request answer for more actions.
+func (w *waiter) tickLocked() time.Time {
+	var earliest time.Time
+	for _, e := range w.entries {
+		if earliest.IsZero() || e.next.Before(earliest) {
+			earliest = e.next
 		}
 	}
+	tick := earliest
+	if w.baseline || len(w.entries) < listThreshold {
+		return tick
+	}
+	limit := earliest.Add(mergeWindow)
+	for _, e := range w.entries {
+		if e.next.After(tick) && !e.next.After(limit) {
+			tick = e.next
+		}
+	}
+	return tick
 }
 
 // poll learns the state of the due actions (and, with a list request, of every other one).
@@ -282,13 +407,7 @@ func (w *waiter) poll(ctx context.Context) {
 	var due, all []int
 	for id, e := range w.entries {
 		all = append(all, id)
-		// An action that will be due within a fraction of its interval joins this round:
-		// with a list request it costs nothing, with single GETs it aligns schedules.
-		slack := w.interval(now.Sub(e.registered)) / 3
-		if w.baseline {
-			slack = 0
-		}
-		if !e.next.After(now.Add(slack)) {
+		if !e.next.After(now.Add(10 * time.Millisecond)) {
 			due = append(due, id)
 		}
 	}
@@ -318,26 +437,27 @@ func (w *waiter) poll(ctx context.Context) {
 		if e == nil {
 			continue
 		}
-		if e.last.ResourceType == "" || a.ResourceType != "" {
-			e.last = a
-		}
+		e.last = a
 		if terminal(a.Status) {
+			w.observeLocked(e, now)
 			w.finishLocked(e, nil)
 			continue
 		}
-		e.next = now.Add(w.interval(now.Sub(e.registered)))
+		e.next = w.nextPollLocked(e, now)
 	}
-	for id, err := range failed {
+	for _, id := range due {
 		e := w.entries[id]
 		if e == nil {
 			continue
 		}
-		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbidden) || errors.Is(err, ErrUnauthorized) {
+		if err, ok := failed[id]; ok && (errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbidden) || errors.Is(err, ErrUnauthorized)) {
 			w.finishLocked(e, fmt.Errorf("following action %d: %w", id, err))
 			continue
 		}
-		// Temporary trouble (the client already retried): try again on the normal schedule.
-		e.next = now.Add(w.interval(now.Sub(e.registered)))
+		if _, ok := found[id]; !ok {
+			// Temporary trouble (the client already retried): try again on the usual schedule.
+			e.next = now.Add(w.interval(now.Sub(e.registered)))
+		}
 	}
 }
 
@@ -350,10 +470,9 @@ func (w *waiter) finishLocked(e *waitEntry, err error) {
 	e.err = err
 	close(e.done)
 	delete(w.entries, e.id)
-	if e.last.ResourceType == "droplet" || e.last.ResourceType == "" {
-		if e.last.ResourceID > 0 {
-			w.c.policies.invalidate(e.last.ResourceID)
-		}
+	delete(w.started, e.id)
+	if e.last.ResourceType == "droplet" && e.last.ResourceID > 0 {
+		w.c.policies.invalidate(e.last.ResourceID)
 	}
 }
 
@@ -377,7 +496,9 @@ func (w *waiter) getEach(ctx context.Context, ids []int, found map[int]godo.Acti
 			_, err := w.c.do(ctx, http.MethodGet, fmt.Sprintf("v2/actions/%d", id), nil, &root)
 			mu.Lock()
 			defer mu.Unlock()
+			w.mu.Lock()
 			w.getRequests++
+			w.mu.Unlock()
 			switch {
 			case err != nil:
 				failed[id] = err
@@ -395,14 +516,65 @@ type actionsPage struct {
 	Meta    *godo.Meta    `json:"meta"`
 }
 
+// listPage reads one page of GET /v2/actions and remembers page 1 as the latest snapshot of
+// the account's actions.
+func (w *waiter) listPage(ctx context.Context, page int) (*actionsPage, error) {
+	at := w.c.clock.Now()
+	var p actionsPage
+	_, err := w.c.do(ctx, http.MethodGet, fmt.Sprintf("v2/actions?page=%d&per_page=%d", page, listPerPage), nil, &p)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.listRequests++
+	if err != nil {
+		return nil, err
+	}
+	total := len(p.Actions)
+	if p.Meta != nil {
+		total = p.Meta.Total
+	}
+	if len(p.Actions) >= 2 {
+		d := p.Actions[0].ID > p.Actions[len(p.Actions)-1].ID
+		w.descending = &d
+	}
+	w.lastTotal = total
+	if page == 1 && (w.descending == nil || *w.descending) {
+		w.snap = &actionsSnapshot{at: at, actions: p.Actions, complete: total <= len(p.Actions)}
+	}
+	return &p, nil
+}
+
+// snapshot returns page 1 of GET /v2/actions if it was read within maxAge, fetching it when
+// fetch is set. nil when there is none or the API lists oldest first (page 1 is then useless).
+func (w *waiter) snapshot(ctx context.Context, maxAge time.Duration, fetch bool) *actionsSnapshot {
+	now := w.c.clock.Now()
+	w.mu.Lock()
+	s := w.snap
+	w.mu.Unlock()
+	if s != nil && now.Sub(s.at) <= maxAge {
+		return s
+	}
+	if !fetch {
+		return nil
+	}
+	if _, err := w.listPage(ctx, 1); err != nil {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.snap != nil && !w.snap.at.Before(now) {
+		return w.snap
+	}
+	return nil
+}
+
 // list reads GET /v2/actions pages until every in-flight action is found, or the pages reach
 // actions older than the oldest in flight. It fills found with the in-flight ones it saw.
 func (w *waiter) list(ctx context.Context, ids []int, found map[int]godo.Action) {
 	want := make(map[int]bool, len(ids))
-	minID := ids[0]
+	minID, maxID := ids[0], ids[0]
 	for _, id := range ids {
 		want[id] = true
-		minID = min(minID, id)
+		minID, maxID = min(minID, id), max(maxID, id)
 	}
 	w.mu.Lock()
 	desc := w.descending
@@ -417,42 +589,28 @@ func (w *waiter) list(ctx context.Context, ids []int, found map[int]godo.Action)
 	seenPages := map[int]bool{}
 	for n := 0; n < listMaxPages && page >= 1 && !seenPages[page]; n++ {
 		seenPages[page] = true
-		var p actionsPage
-		_, err := w.c.do(ctx, http.MethodGet, fmt.Sprintf("v2/actions?page=%d&per_page=%d", page, listPerPage), nil, &p)
-		w.mu.Lock()
-		w.listRequests++
-		w.mu.Unlock()
-		if err != nil {
+		p, err := w.listPage(ctx, page)
+		if err != nil || len(p.Actions) == 0 {
 			return
 		}
-		lo, hi := 0, 0
-		for i, a := range p.Actions {
+		lo, hi := p.Actions[0].ID, p.Actions[0].ID
+		for _, a := range p.Actions {
 			if want[a.ID] {
 				found[a.ID] = a
 			}
-			if i == 0 || a.ID < lo {
-				lo = a.ID
-			}
-			if a.ID > hi {
-				hi = a.ID
-			}
+			lo, hi = min(lo, a.ID), max(hi, a.ID)
 		}
-		total := 0
+		if len(found) == len(want) {
+			return
+		}
+		total := len(p.Actions)
 		if p.Meta != nil {
 			total = p.Meta.Total
 		}
 		pages := max(1, (total+listPerPage-1)/listPerPage)
-		if len(p.Actions) >= 2 {
-			d := p.Actions[0].ID > p.Actions[len(p.Actions)-1].ID
-			w.mu.Lock()
-			w.descending = &d
-			w.lastTotal = total
-			w.mu.Unlock()
-			desc = &d
-		}
-		if len(found) == len(want) || len(p.Actions) == 0 {
-			return
-		}
+		w.mu.Lock()
+		desc = w.descending
+		w.mu.Unlock()
 		if desc == nil || *desc {
 			// Newest first: later pages hold older actions only.
 			if lo < minID || page >= pages {
@@ -462,7 +620,7 @@ func (w *waiter) list(ctx context.Context, ids []int, found map[int]godo.Action)
 			continue
 		}
 		// Oldest first: move towards the newest end.
-		if page < pages && hi < maxKey(want) {
+		if page < pages && hi < maxID {
 			page = pages
 			continue
 		}
@@ -473,14 +631,32 @@ func (w *waiter) list(ctx context.Context, ids []int, found map[int]godo.Action)
 	}
 }
 
-func maxKey(m map[int]bool) int {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// inProgress answers FindInProgress from the snapshot. decided is false when the snapshot
+// cannot tell (the droplet has no action among the latest ones listed).
+func (s *actionsSnapshot) inProgress(dropletID int, actionType string) (a *godo.Action, decided bool) {
+	var newest, match *godo.Action
+	for i := range s.actions {
+		x := &s.actions[i]
+		if x.ResourceType != "droplet" || x.ResourceID != dropletID {
+			continue
+		}
+		if newest == nil || x.ID > newest.ID {
+			newest = x
+		}
+		if x.Status == godo.ActionInProgress && (actionType == "" || x.Type == actionType) && (match == nil || x.ID > match.ID) {
+			match = x
+		}
 	}
-	sort.Ints(keys)
-	if len(keys) == 0 {
-		return 0
+	switch {
+	case match != nil:
+		cp := *match
+		return &cp, true
+	case s.complete:
+		return nil, true
+	case newest != nil:
+		// A droplet runs one action at a time (others are refused with "pending event"), so
+		// when its newest action is listed, no older one can still be running.
+		return nil, true
 	}
-	return keys[len(keys)-1]
+	return nil, false
 }

@@ -109,8 +109,8 @@ func TestPollSchedule(t *testing.T) {
 		if iv < prev || iv > w.cap || iv < w.min {
 			t.Fatalf("interval(%v) = %v after %v", age, iv, prev)
 		}
-		// A poll never adds more than a quarter of the action's age (until the cap).
-		if age > 4*w.min && iv > age/4 && iv != w.cap {
+		// A poll never adds more than a third of the action's age (until the cap).
+		if age > pollGrowth*w.min && iv > age/pollGrowth && iv != w.cap {
 			t.Errorf("interval(%v) = %v", age, iv)
 		}
 		prev = iv
