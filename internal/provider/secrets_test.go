@@ -1,0 +1,236 @@
+package provider_test
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// The API token must never appear in TF_LOG=trace output, in diagnostics or in state, anywhere in
+// the acceptance suite. TestMain runs the whole suite with trace logging on, one log file per test
+// (Terraform's own log and the provider's, which runs in the test process), and keeps every
+// working directory; afterwards it searches the logs and the state files for tokens.
+//
+// Every acceptance test gets a token of its own from acctest.RandomToken ("dop_v1_" and 32 hex
+// digits), so any token-shaped string in those files is a leak, whichever test it came from.
+// Diagnostics are covered too: the provider logs each one it returns, and Terraform logs what it
+// shows. The tests that run the built binary (cli_test.go, diagnostics_test.go) check their own
+// output for their token.
+//
+// DROPLET_SECRET_SCAN=off runs the suite without the scan (for a quick local run); a user's own
+// TF_LOG_PATH_MASK or TF_ACC_TEMP_DIR is kept and scanned instead of a temporary directory.
+
+var tokenPattern = regexp.MustCompile(`dop_v1_[0-9a-f]{32}`)
+
+func TestMain(m *testing.M) {
+	os.Exit(runWithSecretScan(m))
+}
+
+func runWithSecretScan(m *testing.M) int {
+	if os.Getenv("TF_ACC") == "" || os.Getenv("DROPLET_SECRET_SCAN") == "off" {
+		return m.Run()
+	}
+	root, err := os.MkdirTemp("", "droplet-secret-scan-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "secret scan:", err)
+		return 1
+	}
+	keep := os.Getenv("TF_ACC_PERSIST_WORKING_DIR") != ""
+
+	logMask := os.Getenv("TF_LOG_PATH_MASK")
+	if logMask == "" {
+		logMask = filepath.Join(root, "logs", "%s.log")
+		_ = os.Setenv("TF_LOG_PATH_MASK", logMask)
+	}
+	logDir := filepath.Dir(logMask)
+	workDir := os.Getenv("TF_ACC_TEMP_DIR")
+	if workDir == "" {
+		workDir = filepath.Join(root, "work")
+		_ = os.Setenv("TF_ACC_TEMP_DIR", workDir)
+	}
+	for _, d := range []string{logDir, workDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, "secret scan:", err)
+			return 1
+		}
+	}
+	// The provider's log level (the test sink) and Terraform's (plugin-testing passes TF_ACC_LOG on).
+	if os.Getenv("TF_LOG") == "" {
+		_ = os.Setenv("TF_LOG", "TRACE")
+	}
+	if os.Getenv("TF_ACC_LOG") == "" && os.Getenv("TF_LOG_CORE") == "" {
+		_ = os.Setenv("TF_ACC_LOG", "TRACE")
+	}
+	// plugin-testing's own log records each step's configuration, token included: that is the
+	// test's input, not something Terraform or the provider wrote, so it stays out of the files.
+	if os.Getenv("TF_LOG_SDK_HELPER_RESOURCE") == "" {
+		_ = os.Setenv("TF_LOG_SDK_HELPER_RESOURCE", "OFF")
+	}
+	// Working directories hold the state files; they are removed after the scan unless asked for.
+	_ = os.Setenv("TF_ACC_PERSIST_WORKING_DIR", "1")
+
+	code := m.Run()
+
+	report := scanForTokens(logDir, workDir)
+	fmt.Fprint(os.Stderr, report.String())
+	if report.failed() {
+		fmt.Fprintf(os.Stderr, "secret scan: files kept in %s\n", root)
+		if code == 0 {
+			code = 1
+		}
+		return code
+	}
+	if keep {
+		fmt.Fprintf(os.Stderr, "secret scan: files kept in %s\n", root)
+	} else {
+		_ = os.RemoveAll(root)
+	}
+	return code
+}
+
+// scanReport is what the search found.
+type scanReport struct {
+	logFiles, stateFiles, configs int
+	logBytes                      int64
+	// httpLogged counts log files holding the provider's HTTP trace: proof the search looked at
+	// the place where a token would most likely leak.
+	httpLogged int
+	// tokensInConfigs counts configurations holding a token: proof the pattern matches the
+	// suite's tokens.
+	tokensInConfigs int
+	leaks           []string
+}
+
+func (r scanReport) failed() bool {
+	return len(r.leaks) > 0 || (r.logFiles > 0 && r.httpLogged == 0) || (r.configs > 0 && r.tokensInConfigs == 0)
+}
+
+func (r scanReport) String() string {
+	if r.logFiles == 0 && r.stateFiles == 0 {
+		return "" // no acceptance test ran through plugin-testing
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "secret scan: %d trace logs (%.1f MB, %d with the provider's HTTP trace), %d state files, "+
+		"%d configurations (%d holding a token) searched for API tokens\n",
+		r.logFiles, float64(r.logBytes)/(1<<20), r.httpLogged, r.stateFiles, r.configs, r.tokensInConfigs)
+	for _, l := range r.leaks {
+		fmt.Fprintf(&b, "secret scan: TOKEN LEAKED: %s\n", l)
+	}
+	if r.logFiles > 0 && r.httpLogged == 0 {
+		b.WriteString("secret scan: FAILED: no log holds the provider's HTTP trace, so the search proves nothing " +
+			"(is the provider's logging reaching TF_LOG?)\n")
+	}
+	if r.configs > 0 && r.tokensInConfigs == 0 {
+		b.WriteString("secret scan: FAILED: no configuration holds a token of the expected shape; the search " +
+			"pattern no longer matches the suite's tokens\n")
+	}
+	return b.String()
+}
+
+func scanForTokens(logDir, workDir string) scanReport {
+	var r scanReport
+	leak := func(path string, data []byte, loc []int) {
+		lo, hi := max(0, loc[0]-160), min(len(data), loc[1]+80)
+		context := tokenPattern.ReplaceAllString(string(data[lo:hi]), "dop_v1_<token>")
+		r.leaks = append(r.leaks, fmt.Sprintf("%s (%d occurrences), first in: …%s…", path,
+			len(tokenPattern.FindAllIndex(data, -1)), strings.ReplaceAll(context, "\n", "⏎")))
+	}
+	_ = filepath.WalkDir(logDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		r.logFiles++
+		r.logBytes += int64(len(data))
+		if bytes.Contains(data, []byte("http_url")) && bytes.Contains(data, []byte("/v2/")) {
+			r.httpLogged++
+		}
+		if loc := tokenPattern.FindIndex(data); loc != nil {
+			leak(path, data, loc)
+		}
+		return nil
+	})
+	_ = filepath.WalkDir(workDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		name := d.Name()
+		switch {
+		case strings.HasPrefix(name, "terraform.tfstate"):
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return nil
+			}
+			r.stateFiles++
+			if loc := tokenPattern.FindIndex(data); loc != nil {
+				leak(path, data, loc)
+			}
+		case strings.HasSuffix(name, ".tf"):
+			// The configuration is where the token belongs; it only shows the pattern is right.
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return nil
+			}
+			r.configs++
+			if tokenPattern.Match(data) {
+				r.tokensInConfigs++
+			}
+		}
+		return nil
+	})
+	sort.Strings(r.leaks)
+	return r
+}
+
+// The scan itself must find a token wherever it is, and report nothing else.
+func TestSecretScanFindsTokens(t *testing.T) {
+	root := t.TempDir()
+	logs, work := filepath.Join(root, "logs"), filepath.Join(root, "work")
+	write := func(path, content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	token := "dop_v1_" + strings.Repeat("ab", 16)
+	write(filepath.Join(logs, "TestClean.log"), `{"http_url":"http://127.0.0.1/v2/droplets","Authorization":"Bearer <redacted>"}`)
+	write(filepath.Join(work, "plugintest1", "work1", "terraform_plugin_test.tf"), `provider "droplet" { token = "`+token+`" }`)
+	write(filepath.Join(work, "plugintest1", "work1", "terraform.tfstate"), `{"resources":[]}`)
+
+	if r := scanForTokens(logs, work); r.failed() || r.logFiles != 1 || r.stateFiles != 1 || r.tokensInConfigs != 1 {
+		t.Fatalf("clean files: %+v\n%s", r, r)
+	}
+
+	write(filepath.Join(logs, "TestLeaky.log"), "2025 [TRACE] sent Authorization: Bearer "+token+"\n")
+	write(filepath.Join(work, "plugintest2", "work2", "step_1", "terraform.tfstate.backup"), `{"token":"`+token+`"}`)
+	r := scanForTokens(logs, work)
+	if !r.failed() || len(r.leaks) != 2 {
+		t.Fatalf("leaks not found: %+v", r)
+	}
+	for _, l := range r.leaks {
+		if strings.Contains(l, token) {
+			t.Errorf("the report repeats the token: %s", l)
+		}
+	}
+
+	// Without the provider's HTTP trace in any log, the scan cannot vouch for anything.
+	if err := os.RemoveAll(logs); err != nil {
+		t.Fatal(err)
+	}
+	write(filepath.Join(logs, "TestQuiet.log"), "nothing here\n")
+	if r := scanForTokens(logs, filepath.Join(root, "none")); !r.failed() {
+		t.Errorf("a scan without the provider's HTTP trace passed: %+v", r)
+	}
+}
