@@ -23,6 +23,9 @@ type actionOutcome struct {
 	dropletID int
 	action    godo.Action
 	err       error
+	// adopted: the action was already in progress when this apply began, so it was waited for
+	// instead of starting another.
+	adopted bool
 }
 
 func (o actionOutcome) completed() bool {
@@ -98,6 +101,8 @@ func (r *dropletActionResource) startOrAdopt(ctx context.Context, l *actionLedge
 			return out
 		}
 		l.claim(a.ID)
+	} else {
+		out.adopted = true
 	}
 	out.action = *a
 	return out
@@ -266,6 +271,26 @@ func actionErrors(err error) []*digitalocean.ActionError {
 	}
 	walk(err)
 	return out
+}
+
+// addAdoptedWarnings tells the user which actions were adopted rather than started: the usual
+// case is the action a timed-out apply left running, but one of the same type started outside
+// Terraform looks the same to the API.
+func addAdoptedWarnings(diags *diag.Diagnostics, actionType string, outcomes []actionOutcome) {
+	for _, o := range outcomes {
+		if !o.adopted {
+			continue
+		}
+		started := "earlier"
+		if o.action.StartedAt != nil {
+			started = "at " + o.action.StartedAt.UTC().Format(time.RFC3339)
+		}
+		diags.AddWarning(fmt.Sprintf("Adopted droplet action %s already in progress on droplet %d", actionType, o.dropletID),
+			fmt.Sprintf("Droplet %d already had %s action %d in progress (started %s, before this apply), most likely "+
+				"left running by an earlier apply that timed out. It was waited for and recorded instead of starting "+
+				"a second %s. If it was started outside Terraform and the action must run again, change `triggers`.",
+				o.dropletID, actionType, o.action.ID, started, actionType))
+	}
 }
 
 // addDropletOutcomeError explains a failed action on one droplet.

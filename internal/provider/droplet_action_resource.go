@@ -75,8 +75,10 @@ func (r *dropletActionResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"Exactly one action is started per droplet. If an apply fails (an action errored, or " +
 			"`timeouts.create` ran out), nothing is saved, so the next apply runs the action again; when the " +
 			"droplet still has an action of the same type in progress — the one the failed apply started — " +
-			"that action is adopted and waited for instead of starting a second one. A droplet busy with " +
-			"another action is waited for before the action starts.\n\n" +
+			"that action is adopted and waited for instead of starting a second one, with a warning. (The API " +
+			"cannot tell who started an action, so a same-type action started outside Terraform before the " +
+			"apply and still running is adopted too.) A droplet busy with an action of another type is " +
+			"waited for before the action starts; that wait counts against `timeouts.create`.\n\n" +
 			"Order several actions with `depends_on`, for example `power_off` → `resize` → `power_on`.\n\n" +
 			"This resource cannot be imported: there is nothing to import, as an action that already ran " +
 			"cannot be run again by importing it.",
@@ -290,6 +292,7 @@ func (r *dropletActionResource) Create(ctx context.Context, req resource.CreateR
 		dropletID := int(plan.DropletID.ValueInt64())
 		tflog.Debug(ctx, "running droplet action", map[string]any{"droplet_id": dropletID, "type": actionReq.Type})
 		o := r.runOnDroplet(ctx, dropletID, actionReq)
+		addAdoptedWarnings(&resp.Diagnostics, actionReq.Type, []actionOutcome{o})
 		if !o.completed() {
 			addDropletOutcomeError(&resp.Diagnostics, actionReq.Type, o, timeout)
 			return
@@ -310,6 +313,7 @@ func (r *dropletActionResource) Create(ctx context.Context, req resource.CreateR
 					"Check the tag name, or tag the droplets first.", tag, actionReq.Type))
 			return
 		}
+		addAdoptedWarnings(&resp.Diagnostics, actionReq.Type, outcomes)
 		for _, o := range outcomes {
 			if !o.completed() {
 				addTagOutcomeError(&resp.Diagnostics, actionReq.Type, tag, outcomes, err, timeout)

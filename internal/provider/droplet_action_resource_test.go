@@ -1035,3 +1035,61 @@ resource "droplet_action" "test" {
 		},
 	})
 }
+
+// TestAccDropletAction_sameTypeTwiceInOneApply: two snapshots of one droplet in one apply are two
+// actions. The second finds the first in progress but must not adopt it: adoption is only for an
+// action an earlier apply left running.
+func TestAccDropletAction_sameTypeTwiceInOneApply(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.SkipIfReal(t)
+	id := env.CreateDroplet(t, "action-two-snapshots")
+	cfg := env.Config(fmt.Sprintf(`
+resource "droplet_action" "test" {
+  droplet_id = %[1]d
+  type       = "snapshot"
+  name       = "first"
+}
+
+resource "droplet_action" "second" {
+  droplet_id = %[1]d
+  type       = "snapshot"
+  name       = "second"
+}
+`, id))
+	differ := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				differ.AddStateValue(actionAddr, tfjsonpath.New("id")),
+				differ.AddStateValue("droplet_action.second", tfjsonpath.New("id")),
+				expectActionDroplet(env, id, func(d *godo.Droplet) error {
+					var names []string
+					for _, sid := range d.SnapshotIDs {
+						img, _, err := env.Godo.Images.GetByID(context.Background(), sid)
+						if err != nil {
+							return err
+						}
+						names = append(names, img.Name)
+					}
+					sort.Strings(names)
+					if !slices.Equal(names, []string{"first", "second"}) {
+						return fmt.Errorf("snapshots %q, want first and second", names)
+					}
+					return nil
+				}),
+				actionAPICheck(func(ctx context.Context, _ map[string]any) error {
+					got, err := actionHistory(ctx, env, id)
+					if err != nil {
+						return err
+					}
+					if !slices.Equal(got, []string{"snapshot:completed", "snapshot:completed"}) {
+						return fmt.Errorf("droplet %d: API holds actions %q, want two snapshots", id, got)
+					}
+					return nil
+				}),
+			},
+		}},
+	})
+}
