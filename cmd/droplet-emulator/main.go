@@ -43,11 +43,12 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "listening on %s\n", r.URL)
-
+	// Signals are caught before the URL is printed, so whoever waits for
+	// that line can stop the program with SIGINT or SIGTERM at once.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sig)
+	fmt.Fprintf(stdout, "listening on %s\n", r.URL)
 	select {
 	case <-sig:
 	case <-stop:
