@@ -35,10 +35,8 @@ cleanup() {
   if $success; then
     remove_work "$work"
   elif [ -d "$work" ]; then
-    local what="failed"
-    [ "$rc" -eq 130 ] && what="was interrupted"
-    printf '%sThe demo %s; its files are in %s (removed by the next run or make clean).%s\n' \
-      "$_red" "$what" "${work#"$REPO_ROOT"/}" "$_reset" >&2
+    printf '%sThe demo did not finish (exit status %s); its files are in %s (removed by the next run or make clean).%s\n' \
+      "$_red" "$rc" "${work#"$REPO_ROOT"/}" "$_reset" >&2
   fi
   exit "$rc"
 }
