@@ -48,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	timeout := fs.Duration("timeout", 20*time.Minute, "limit for each terraform command")
 	strict := fs.Bool("strict", false, "exit with status 1 when a target is missed")
 	list := fs.Bool("list", false, "list the scenarios and exit")
+	providerLog := fs.String("provider-log", "", "write the provider's log at this level (trace, debug) to .bench/logs; slows runs, for diagnosis only")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: droplet-bench [flags]\n\nScenarios: %s\n\n", ids(bench.Standard(false)))
 		fs.PrintDefaults()
@@ -77,7 +78,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	rep, err := bench.Execute(ctx, bench.Settings{
 		Terraform: *terraform, Provider: *provider, Emulator: *emulatorBin, WorkDir: *workDir,
-		Emulated: emu, CommandTimeout: *timeout, Progress: stderr,
+		Emulated: emu, CommandTimeout: *timeout, Progress: stderr, ProviderLogLevel: *providerLog,
 	}, selected)
 	if rep != nil {
 		rep.Command = "droplet-bench " + strings.Join(args, " ")

@@ -203,8 +203,24 @@ func TestEvaluate(t *testing.T) {
 		}
 	}
 
+	if len(res.Notes) != 0 {
+		t.Errorf("unexpected notes %q", res.Notes)
+	}
+
+	// A baseline quicker than 10 s per wave cannot be the official provider's; POSTs above 0.3 ×
+	// the baseline make the requests target unreachable. Both are noted.
+	res.Runs[StrategyBaseline] = &Run{WallSeconds: 18, TotalRequests: 150}
+	res.Runs[StrategyDefault] = &Run{WallSeconds: 18, TotalRequests: 138, Requests: map[string]int{"POST /v2/droplets/{id}/actions": 50}}
+	res.Targets, res.Notes = nil, nil
+	evaluate(&res, emu)
+	if len(res.Notes) != 2 || !strings.Contains(res.Notes[0], "sooner than the official") ||
+		!strings.Contains(res.Notes[1], "50 action POSTs alone are ×0.33") {
+		t.Errorf("notes = %q", res.Notes)
+	}
+
+	res.Runs[StrategyBaseline] = &Run{WallSeconds: 60, TotalRequests: 500, PeakPerMinute: 480, RateLimited: 3}
 	res.Runs[StrategyDefault] = &Run{WallSeconds: 30, TotalRequests: 200, PeakPerMinute: 201}
-	res.Targets = nil
+	res.Targets, res.Notes = nil, nil
 	evaluate(&res, emu)
 	for _, tg := range res.Targets {
 		if tg.Name == "no 429s" || tg.Name == "not slower than baseline" {

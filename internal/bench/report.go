@@ -136,6 +136,20 @@ func (r *Report) WriteTables(w io.Writer) {
 	t.write(w)
 	fmt.Fprintln(w)
 
+	var anyNote bool
+	for _, s := range r.Scenarios {
+		for _, n := range s.Notes {
+			if !anyNote {
+				fmt.Fprintln(w, "Notes:")
+				anyNote = true
+			}
+			fmt.Fprintf(w, "- %s: %s\n", s.ID, n)
+		}
+	}
+	if anyNote {
+		fmt.Fprintln(w)
+	}
+
 	t = table{head: []string{"scenario", "run", "requests by route"}}
 	for _, s := range r.Scenarios {
 		for _, v := range []string{StrategyDefault, StrategyBaseline} {

@@ -1,6 +1,9 @@
 package bench
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // The targets.
 const (
@@ -68,6 +71,7 @@ func evaluate(res *ScenarioResult, emu EmulatorSettings) {
 		add(fmt.Sprintf("requests ≤ %d", res.MaxRequests), def.TotalRequests <= res.MaxRequests,
 			"%d requests", def.TotalRequests)
 	}
+	notes(res, def, base, noop)
 	add("peak ≤ 200 per 60 s", def.PeakPerMinute <= maxPeakPerMinute, "%d in the busiest 60 s", def.PeakPerMinute)
 	add("no 429s", def.RateLimited == 0, "%d × 429", def.RateLimited)
 	if res.Ratios.WallVsBaseline > 0 {
@@ -91,4 +95,36 @@ func errText(r *Run) string {
 		return "ok"
 	}
 	return r.Error
+}
+
+// officialFirstPoll is when the official provider first asks about an action: no wave of
+// actions can finish sooner with its behaviour.
+const officialFirstPoll = 10
+
+// notes records what qualifies the figures.
+func notes(res *ScenarioResult, def, base, noop *Run) {
+	note := func(format string, args ...any) { res.Notes = append(res.Notes, fmt.Sprintf(format, args...)) }
+	if noop != nil {
+		for _, f := range noop.FailedAttempts {
+			note("the no-op run failed once before it succeeded: %s", f)
+		}
+	}
+	if !res.RunsActions() || base == nil || base.TotalRequests == 0 {
+		return
+	}
+	if floor := float64(res.Waves * officialFirstPoll); base.OK() && base.WallSeconds < floor {
+		note("the baseline took %.1f s, less than %d wave(s) × %d s: it polled sooner than the official "+
+			"provider's first poll after 10 s, so the baseline is faster than the behaviour it stands for",
+			base.WallSeconds, res.Waves, officialFirstPoll)
+	}
+	posts := 0
+	for route, n := range def.Requests {
+		if strings.HasPrefix(route, "POST ") {
+			posts += n
+		}
+	}
+	if r := float64(posts) / float64(base.TotalRequests); r > maxRequestsVsBaseline {
+		note("requests ≤ 0.3 × baseline is out of reach: the %d action POSTs alone are ×%.2f of the "+
+			"baseline's %d requests", posts, r, base.TotalRequests)
+	}
 }

@@ -94,6 +94,8 @@ type tfRun struct {
 	baseline  bool
 	timeout   time.Duration
 	log       io.Writer
+	// providerLog, when set, is where the provider's own log goes, at providerLogLevel.
+	providerLog, providerLogLevel string
 }
 
 // tfResult is what one invocation did.
@@ -130,6 +132,9 @@ next:
 	)
 	if r.baseline {
 		env = append(env, "DROPLET_PROVIDER_STRATEGY=baseline")
+	}
+	if r.providerLog != "" {
+		env = append(env, "TF_LOG_PROVIDER="+r.providerLogLevel, "TF_LOG_PATH="+r.providerLog)
 	}
 	return env
 }
