@@ -48,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	timeout := fs.Duration("timeout", 20*time.Minute, "limit for each terraform command")
 	strict := fs.Bool("strict", false, "exit with status 1 when a target is missed")
 	list := fs.Bool("list", false, "list the scenarios and exit")
+	commit := fs.String("commit", "", "what was measured, for the report (default: git describe --always --dirty)")
 	providerLog := fs.String("provider-log", "", "write the provider's log at this level (trace, debug) to .bench/logs; slows runs, for diagnosis only")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: droplet-bench [flags]\n\nScenarios: %s\n\n", ids(bench.Standard(false)))
@@ -82,6 +83,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}, selected)
 	if rep != nil {
 		rep.Command = "droplet-bench " + strings.Join(args, " ")
+		if *commit != "" {
+			rep.Machine.Commit = *commit
+		}
 		fmt.Fprintln(stdout)
 		rep.WriteTables(stdout)
 		if werr := rep.WriteJSON(*out); werr != nil {
