@@ -170,11 +170,11 @@ func typesDescription() string {
 	var b strings.Builder
 	for _, t := range actionTypes {
 		s := actionSpecs[t]
-		fmt.Fprintf(&b, "\n  - `%s`: %s", t, s.summary)
+		fmt.Fprintf(&b, "\n  - `%s`", t)
 		if s.byTag {
 			b.WriteString(" (also by tag)")
 		}
-		b.WriteString(".")
+		fmt.Fprintf(&b, ": %s.", s.summary)
 	}
 	return b.String()
 }

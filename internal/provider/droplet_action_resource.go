@@ -80,8 +80,8 @@ func (r *dropletActionResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"apply and still running is adopted too.) A droplet busy with an action of another type is " +
 			"waited for before the action starts; that wait counts against `timeouts.create`.\n\n" +
 			"Order several actions with `depends_on`, for example `power_off` → `resize` → `power_on`.\n\n" +
-			"This resource cannot be imported: there is nothing to import, as an action that already ran " +
-			"cannot be run again by importing it.",
+			"This resource cannot be imported: an action that already ran is an entry in the droplet's " +
+			"history, not an object to take over. To run an action, add the resource and apply.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
@@ -232,7 +232,7 @@ func (r *dropletActionResource) Schema(ctx context.Context, _ resource.SchemaReq
 					"such as `30s`, `10m` or `2h`. Defaults to `60m`, enough for a snapshot or resize of a large " +
 					"droplet. It includes waiting for a busy droplet's other action to finish. When it runs " +
 					"out the apply fails and nothing is saved; the next apply adopts the action that is still " +
-					"running instead of starting another. Changing it changes nothing else.",
+					"running instead of starting another. Changing it only updates the state: no action runs.",
 			}),
 		},
 	}
