@@ -55,7 +55,7 @@ write_cli_config "$TF_CLI_CONFIG" "$work/bin"
 note "$(tf version | head -n 1), $(go version | cut -d' ' -f3)"
 
 step "Starting the DigitalOcean API emulator on a free loopback port"
-# Actions take one second, as a small droplet's would; the real API takes seconds to minutes.
+# Actions take one second here so the demo is quick; on DigitalOcean they take seconds to minutes.
 "$work/bin/droplet-emulator" -listen 127.0.0.1:0 -droplets 0 -action-duration 1s -token "demo-token" \
   >"$work/emulator.out" 2>"$work/emulator.err" &
 emulator_pid=$!
