@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -321,8 +320,8 @@ func imageRef(raw json.RawMessage) (string, error) {
 	return strconv.Itoa(n), nil
 }
 
-// startDropletActionLocked starts one validated droplet action.
-func (s *Server) startDropletActionLocked(now time.Time, d *droplet, req actionRequest, counted bool) (*action, error) {
+// startDropletActionLocked starts one droplet action requested through the API.
+func (s *Server) startDropletActionLocked(now time.Time, d *droplet, req actionRequest) (*action, error) {
 	if d.pending != nil {
 		return nil, errPending
 	}
@@ -330,9 +329,7 @@ func (s *Server) startDropletActionLocked(now time.Time, d *droplet, req actionR
 	if err != nil {
 		return nil, err
 	}
-	if counted {
-		s.stats.actionStarted(req.Type)
-	}
+	s.stats.actionStarted(req.Type)
 	return s.newActionLocked(now, req.Type, "droplet", d.id, d.region, s.durationFor(req.Type), s.shouldFailLocked(d, req.Type), effect), nil
 }
 
@@ -363,7 +360,7 @@ func (s *Server) startTagActionLocked(now time.Time, tag string, req actionReque
 	}
 	out := make([]*action, 0, len(targets))
 	for _, d := range targets {
-		a, err := s.startDropletActionLocked(now, d, req, true)
+		a, err := s.startDropletActionLocked(now, d, req)
 		if err != nil {
 			return nil, err
 		}
@@ -428,5 +425,3 @@ func (s *Server) startImageActionLocked(now time.Time, img *image, req imageActi
 	}
 	return s.newActionLocked(now, req.Type, "image", id, region, s.durationFor(req.Type), s.chance(s.cfg.Load().ErroredRate), effect), nil
 }
-
-func lowerEq(a, b string) bool { return strings.EqualFold(a, b) }

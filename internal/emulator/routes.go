@@ -436,7 +436,7 @@ func (s *Server) postDropletAction(r *http.Request, _ time.Time) response {
 	if d == nil {
 		return errResponse(errNotFound)
 	}
-	a, err := s.startDropletActionLocked(now, d, req, true)
+	a, err := s.startDropletActionLocked(now, d, req)
 	if err != nil {
 		return errResponse(err)
 	}
