@@ -176,6 +176,11 @@ func (c *Client) startOnce(ctx context.Context, t target, body map[string]any) (
 		if err == nil && root.Action == nil {
 			err = fmt.Errorf("%w: the API accepted the %s action on %s but returned no action", ErrServer, t.actionType, t)
 		}
+		if t.resourceType == "droplet" {
+			// Again now that the POST is answered: a read that was under way while the action
+			// began (or, for an instant action, ended) must not be served as fresh.
+			c.policies.invalidate(t.id)
+		}
 		if err == nil {
 			c.claims.add(root.Action.ID)
 			c.waiter.recordStart(root.Action, true)
@@ -358,6 +363,9 @@ func (c *Client) startByTag(ctx context.Context, tag string, req ActionRequest) 
 			Actions []godo.Action `json:"actions"`
 		}
 		_, err = c.do(ctx, http.MethodPost, path, body, &root)
+		for _, a := range root.Actions {
+			c.policies.invalidate(a.ResourceID)
+		}
 		if err == nil {
 			for i := range root.Actions {
 				c.claims.add(root.Actions[i].ID)

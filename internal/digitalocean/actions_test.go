@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/digitalocean/godo"
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
 
@@ -446,5 +447,81 @@ func TestConvertImageToSnapshot(t *testing.T) {
 	}
 	if _, err := c.ConvertImageToSnapshot(ctx, 999999); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown image: %v", err)
+	}
+}
+
+// FindInProgress calls that arrive together are answered from one page of the account's
+// latest actions.
+func TestFindInProgressBatched(t *testing.T) {
+	r := startEmulator(t, emulator.Options{ActionDuration: 10 * time.Millisecond})
+	ids := createDroplets(r.Server, 12, emulator.DropletSpec{})
+	busy, err := r.Server.StartAction(ids[4], "reboot", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, testConfig(r))
+	ctx := ctxTimeout(t, 10*time.Second)
+	var wg sync.WaitGroup
+	got := make([]int, len(ids))
+	for i, id := range ids {
+		wg.Add(1)
+		go func(i, id int) {
+			defer wg.Done()
+			a, err := c.FindInProgress(ctx, id, "reboot")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if a != nil {
+				got[i] = a.ID
+			}
+		}(i, id)
+	}
+	wg.Wait()
+	for i := range ids {
+		want := 0
+		if i == 4 {
+			want = busy.ID
+		}
+		if got[i] != want {
+			t.Errorf("droplet %d: found action %d, want %d", ids[i], got[i], want)
+		}
+	}
+	if st := r.Server.Stats(); st.TotalRequests > 3 {
+		t.Errorf("%d requests for %d calls: %v", st.TotalRequests, len(ids), st.Requests)
+	}
+}
+
+// When the latest actions say nothing about a droplet (its actions are older than the page),
+// FindInProgress asks that droplet.
+func TestFindInProgressBeyondLatestPage(t *testing.T) {
+	r := startEmulator(t, emulator.Options{})
+	ids := createDroplets(r.Server, 3, emulator.DropletSpec{})
+	old, err := r.Server.StartAction(ids[0], "snapshot", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range listPerPage + 5 {
+		if _, err := r.Server.StartAction(ids[1], "power_cycle", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newTestClient(t, testConfig(r))
+	ctx := ctxTimeout(t, 10*time.Second)
+	var wg sync.WaitGroup
+	var a0, a2 *godo.Action
+	var e0, e2 error
+	wg.Add(2)
+	go func() { defer wg.Done(); a0, e0 = c.FindInProgress(ctx, ids[0], "snapshot") }()
+	go func() { defer wg.Done(); a2, e2 = c.FindInProgress(ctx, ids[2], "snapshot") }()
+	wg.Wait()
+	if e0 != nil || e2 != nil {
+		t.Fatal(e0, e2)
+	}
+	if a0 == nil || a0.ID != old.ID {
+		t.Errorf("droplet with an old running snapshot: %+v, want action %d", a0, old.ID)
+	}
+	if a2 != nil {
+		t.Errorf("idle droplet: %+v", a2)
 	}
 }

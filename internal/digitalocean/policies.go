@@ -50,10 +50,12 @@ type policyResult struct {
 }
 
 const (
-	policyWindow   = 25 * time.Millisecond
-	policyTTL      = 8 * time.Second
-	policyPerPage  = 200
-	demandWindow   = 10 * time.Second
+	policyWindow  = 25 * time.Millisecond
+	policyTTL     = 8 * time.Second
+	policyPerPage = 200
+	demandWindow  = 10 * time.Second
+	// quietGap: a read this long after the previous one is not part of a burst.
+	quietGap       = time.Second
 	maxSingleReads = 10 // concurrent single GETs
 	// listConcurrency is how many list pages are fetched at once after the first.
 	listConcurrency = 4
@@ -90,10 +92,32 @@ func (r *policyReader) get(ctx context.Context, id int) (*BackupPolicy, error) {
 	now := r.c.clock.Now()
 	ch := make(chan policyResult, 1)
 	r.mu.Lock()
+	quiet := len(r.pending) == 0 && r.listing == nil &&
+		(len(r.arrivals) == 0 || now.Sub(r.arrivals[len(r.arrivals)-1]) > quietGap)
 	r.arrivals = append(r.arrivals, now)
+	if len(r.arrivals) > 4096 {
+		r.trimArrivalsLocked(now)
+	}
 	if p, ok := r.freshLocked(id, now); ok {
 		r.mu.Unlock()
 		return p, nil
+	}
+	if quiet {
+		// A read out of the blue (a plan of one resource, or the first of a refresh) goes out
+		// at once: waiting to collect company would only delay it. Reads right behind it are
+		// collected as usual.
+		r.mu.Unlock()
+		p, err := r.c.getPolicy(ctx, id)
+		r.mu.Lock()
+		r.getRequests++
+		if err == nil && now.After(r.notBefore[id]) {
+			r.cache[id] = cachedPolicy{p: p, at: now, expires: now.Add(r.ttl)}
+		}
+		r.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+		return p.clone(), nil
 	}
 	r.pending[id] = append(r.pending[id], ch)
 	r.ctxs = append(r.ctxs, ctx)
@@ -136,11 +160,7 @@ func (r *policyReader) flush() {
 			delete(pending, id)
 		}
 	}
-	cut := 0
-	for cut < len(r.arrivals) && now.Sub(r.arrivals[cut]) > demandWindow {
-		cut++
-	}
-	r.arrivals = r.arrivals[cut:]
+	r.trimArrivalsLocked(now)
 	demand := len(r.arrivals)
 	total := r.total
 	r.mu.Unlock()
@@ -167,6 +187,14 @@ func (r *policyReader) flush() {
 		close(done)
 	}
 	r.single(ctx, ids, pending)
+}
+
+func (r *policyReader) trimArrivalsLocked(now time.Time) {
+	cut := 0
+	for cut < len(r.arrivals) && now.Sub(r.arrivals[cut]) > demandWindow {
+		cut++
+	}
+	r.arrivals = append(r.arrivals[:0], r.arrivals[cut:]...)
 }
 
 // useList decides between one request per droplet and listing every policy of the account:

@@ -238,3 +238,45 @@ func TestSupportedBackupPoliciesFetchedOnce(t *testing.T) {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
+
+// A read after this client's change never returns the policy from before it, even when the
+// action completes at once and listings for other droplets are under way at the same time.
+func TestBackupPolicyReadAfterOwnChange(t *testing.T) {
+	for _, d := range []time.Duration{0, 30 * time.Millisecond} {
+		r := startEmulator(t, emulator.Options{ActionDuration: d, Latency: 5 * time.Millisecond})
+		ids := createDroplets(r.Server, 40, emulator.DropletSpec{})
+		c := newTestClient(t, testConfig(r))
+		ctx := ctxTimeout(t, 30*time.Second)
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range 10 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for id := range next {
+					if _, err := c.BackupPolicy(ctx, id); err != nil {
+						t.Error(err)
+						continue
+					}
+					if _, err := c.EnableBackups(ctx, id, &Policy{Plan: "weekly", Weekday: "WED", Hour: intPtr(12)}); err != nil {
+						t.Error(err)
+						continue
+					}
+					p, err := c.BackupPolicy(ctx, id)
+					if err != nil {
+						t.Error(err)
+						continue
+					}
+					if !p.Enabled || p.Plan != "weekly" || p.Weekday != "WED" {
+						t.Errorf("action duration %v, droplet %d: read %+v after enabling", d, id, p)
+					}
+				}
+			}()
+		}
+		for _, id := range ids {
+			next <- id
+		}
+		close(next)
+		wg.Wait()
+	}
+}

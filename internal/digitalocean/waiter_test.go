@@ -120,3 +120,31 @@ func TestPollSchedule(t *testing.T) {
 		t.Errorf("baseline schedule: first %v, then %v", b.first, b.interval(time.Minute))
 	}
 }
+
+// Once actions of a type have completed, the next one is first polled when it is expected to
+// be done, instead of on the young-action schedule.
+func TestWaiterLearnsDurations(t *testing.T) {
+	r := startEmulator(t, emulator.Options{ActionDuration: 300 * time.Millisecond})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	c := newTestClient(t, testConfig(r)) // polls every 50ms while nothing is known
+	ctx := ctxTimeout(t, 30*time.Second)
+	if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+		t.Fatal(err)
+	}
+	_, first := pollRequests(r.Server.Stats())
+	r.Server.ResetStats()
+	const more = 4
+	for range more {
+		if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, later := pollRequests(r.Server.Stats())
+	t.Logf("first reboot: %d polls; next %d reboots: %d polls", first, more, later)
+	if first < 4 {
+		t.Fatalf("the first reboot needed only %d polls; the test cannot show learning", first)
+	}
+	if later > 3*more {
+		t.Errorf("%d polls for %d reboots of a known duration", later, more)
+	}
+}
