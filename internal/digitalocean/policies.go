@@ -351,17 +351,23 @@ func deliver(chs []chan policyResult, res policyResult) {
 	}
 }
 
-// batchContext returns a context that lives as long as the longest-lived caller needs it.
+// batchContext returns a context that lives as long as the longest-lived caller needs it, and
+// at most pollTimeout, so a hung request cannot hold a batch forever. Deadlines are wall-clock
+// times, so this uses the wall clock.
 func batchContext(parent context.Context, ctxs []context.Context) (context.Context, context.CancelFunc) {
+	limit := time.Now().Add(pollTimeout)
 	var latest time.Time
 	for _, c := range ctxs {
 		dl, ok := c.Deadline()
-		if !ok {
-			return context.WithCancel(parent)
+		if !ok || dl.After(limit) {
+			dl = limit
 		}
 		if dl.After(latest) {
 			latest = dl
 		}
+	}
+	if latest.IsZero() {
+		latest = limit
 	}
 	return context.WithDeadline(parent, latest)
 }

@@ -41,6 +41,9 @@ const (
 	// FindInProgress.
 	snapshotMaxAge = time.Second
 
+	// pollTimeout bounds one round of polling.
+	pollTimeout = 2 * time.Minute
+
 	// Baseline strategy: the official provider's schedule.
 	baselineFirstPoll = 10 * time.Second
 	baselineInterval  = 3 * time.Second
@@ -374,7 +377,11 @@ func (w *waiter) loop(ctx context.Context) {
 				continue
 			}
 		}
-		w.poll(ctx)
+		// A poll that hangs must not stall every wait of the Client; the bound leaves room for
+		// a full wait on the request budget.
+		pctx, cancel := context.WithTimeout(ctx, pollTimeout)
+		w.poll(pctx)
+		cancel()
 	}
 }
 
