@@ -106,7 +106,11 @@ func notes(res *ScenarioResult, def, base, noop *Run) {
 	note := func(format string, args ...any) { res.Notes = append(res.Notes, fmt.Sprintf(format, args...)) }
 	if noop != nil {
 		for _, f := range noop.FailedAttempts {
-			note("the no-op run failed once before it succeeded: %s", f)
+			if noop.OK() {
+				note("the no-op run failed once before it succeeded: %s", f)
+			} else {
+				note("the no-op run failed twice; the first time: %s", f)
+			}
 		}
 	}
 	if !res.RunsActions() || base == nil || base.TotalRequests == 0 {
