@@ -181,7 +181,7 @@ func Execute(ctx context.Context, s Settings, scenarios []Scenario) (*Report, er
 				fmt.Fprintf(s.Progress, "%-16s %-9s failed (%s), measuring again\n", sc.ID, v, run.Error)
 				first := run
 				if run, err = h.measure(ctx, sc, v); err == nil {
-					run.FailedAttempts = append(run.FailedAttempts, first.Error+": "+lastLine(first.Output))
+					run.FailedAttempts = append(run.FailedAttempts, first.Error)
 				}
 			}
 			if err != nil {
@@ -312,6 +312,9 @@ func (h harness) measure(ctx context.Context, sc Scenario, variant string) (*Run
 			return nil, ctx.Err()
 		}
 		run.Error = runErr.Error()
+		if l := lastLine(res.tail); strings.HasPrefix(l, "Error:") {
+			run.Error += " (" + l + ")"
+		}
 		run.Output = res.tail
 	}
 	st, err := p.stats(ctx)
