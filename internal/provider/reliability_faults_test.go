@@ -877,3 +877,42 @@ resource "droplet_power" "p" {
 		},
 	})
 }
+
+// RateLimit-Remaining reaching 0 means no request until RateLimit-Reset: the provider must hold
+// back by itself (no 429 provoked) and, when the reset lies beyond the resource's deadline, fail at
+// once saying so rather than wait.
+func TestAccReliability_hourlyLimitHeldBackAndReported(t *testing.T) {
+	lab := newFaultLab(t, func(o *emulator.Options) { o.RateLimitPerHour = 5 })
+	id := lab.env.CreateDroplet(t, "hourly-limit")
+	// Another client of the account used all but one request of the hour.
+	for range 4 {
+		lab.env.Droplet(t, id)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: lab.providerBlock() + fmt.Sprintf(`
+resource "droplet_action" "reboot" {
+  droplet_id = %d
+  type       = "reboot"
+  timeouts = {
+    create = "30s"
+  }
+}
+`, id),
+			ExpectError: regexp.MustCompile(`(?s)Cannot run droplet action reboot on droplet \d+.*RateLimit-Remaining 0\)?:.*after[\s│]+the[\s│]+deadline`),
+		}, {
+			PreConfig: func() {
+				s := lab.emu.Stats()
+				if s.RateLimited != 0 {
+					t.Errorf("the provider provoked %d 429s instead of honouring RateLimit-Remaining: 0", s.RateLimited)
+				}
+				if n := s.ActionsStarted["reboot"]; n != 0 {
+					t.Errorf("%d reboots started", n)
+				}
+			},
+			Config:   lab.providerBlock(),
+			PlanOnly: true,
+		}},
+	})
+}
