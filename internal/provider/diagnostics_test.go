@@ -3,6 +3,8 @@ package provider_test
 import (
 	"bytes"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"regexp"
 	"sort"
@@ -552,5 +554,67 @@ resource "droplet_action" "reboot" {
 	}
 	if env.Emulator.Server.Stats().RateLimited == 0 {
 		t.Errorf("the emulator sent no 429: the test proved nothing")
+	}
+}
+
+// A request DigitalOcean refuses: 422 for a parameter it rejects, 403 for a token without the
+// scope the action needs (the emulator knows no scopes, so a proxy in front of it answers 403 for
+// action starts).
+func TestAccDiagnostics_forbiddenAndInvalid(t *testing.T) {
+	t.Parallel()
+	env := acctest.NewEnv(t)
+	env.SkipIfReal(t)
+	id := env.CreateDroplet(t, "refused")
+	startAction := regexp.MustCompile(`^/v2/droplets/\d+/actions$`)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && startAction.MatchString(r.URL.Path) && strings.Contains(r.Header.Get("User-Agent"), "terraform-provider-droplet") {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `{"id":"forbidden","message":"You do not have access for the attempted action.","request_id":"4f1c2a9e-0000-4000-8000-000000000403"}`)
+			return
+		}
+		env.Emulator.Server.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+
+	w := newCLIWorkspace(t)
+	w.write(cliProviderHeader + env.Config(fmt.Sprintf(`
+resource "droplet_action" "resize" {
+  droplet_id = %d
+  type       = "resize"
+  size       = "s-99vcpu-1tb"
+}
+`, id)))
+	out := cliFails(t, w, env, "apply", "-auto-approve")
+	expectDiagnostics(t, out, shownDiagnostic{
+		Address: "droplet_action.resize",
+		Summary: fmt.Sprintf("Cannot run droplet action resize on droplet %d", id),
+		Detail: fmt.Sprintf("starting resize action on droplet %d: DigitalOcean API POST /v2/droplets/%d/actions: "+
+			"422 Unprocessable Entity: Size \"s-99vcpu-1tb\" is not a valid size. (request ID …)\n\n"+
+			"DigitalOcean rejected the request's parameters (422). Check the arguments against the provider documentation.", id, id),
+	})
+
+	w.write(cliProviderHeader + fmt.Sprintf(`
+provider "droplet" {
+  api_endpoint = %q
+  token        = %q
+}
+
+resource "droplet_action" "reboot" {
+  droplet_id = %d
+  type       = "reboot"
+}
+`, proxy.URL, env.Token, id))
+	out = cliFails(t, w, env, "apply", "-auto-approve")
+	expectDiagnostics(t, out, shownDiagnostic{
+		Address: "droplet_action.reboot",
+		Summary: fmt.Sprintf("Cannot run droplet action reboot on droplet %d", id),
+		Detail: fmt.Sprintf("starting reboot action on droplet %d: DigitalOcean API POST /v2/droplets/%d/actions: "+
+			"403 Forbidden: You do not have access for the attempted action. (request ID …)\n\n"+
+			"The API token is valid but lacks a scope this operation needs (403). Grant the token the droplet, "+
+			"actions and image scopes listed in the provider documentation.", id, id),
+	})
+	if n := env.CountActions(t, id, ""); n != 0 {
+		t.Errorf("%d actions ran on droplet %d", n, id)
 	}
 }
