@@ -231,6 +231,21 @@ func TestEvaluate(t *testing.T) {
 		}
 	}
 
+	// Sub-second commands that send the same requests differ by noise, not by strategy.
+	for _, c := range []struct {
+		def, base float64
+		pass      bool
+	}{{0.347, 0.334, true}, {0.5, 0.3, false}, {55, 53, true}, {60, 53, false}} {
+		one := ScenarioResult{Scenario: Scenario{ID: "p", Kind: KindPlan},
+			Runs: map[string]*Run{StrategyDefault: {WallSeconds: c.def, TotalRequests: 1}, StrategyBaseline: {WallSeconds: c.base, TotalRequests: 1}}}
+		evaluate(&one, emu)
+		for _, tg := range one.Targets {
+			if tg.Name == "not slower than baseline" && tg.Pass != c.pass {
+				t.Errorf("%.3f s vs baseline %.3f s: pass = %v, want %v (%s)", c.def, c.base, tg.Pass, c.pass, tg.Detail)
+			}
+		}
+	}
+
 	failed := ScenarioResult{Scenario: Scenario{ID: "p", Kind: KindPlan, MaxRequests: 2},
 		Runs: map[string]*Run{StrategyDefault: {Error: "terraform plan exited with status 1"}}}
 	evaluate(&failed, emu)

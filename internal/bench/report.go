@@ -93,7 +93,7 @@ func (r *Report) WriteTables(w io.Writer) {
 			if run == nil {
 				continue
 			}
-			t.add(s.Title, v, f1(run.WallSeconds), strconv.Itoa(run.TotalRequests), strconv.Itoa(run.PeakPerMinute),
+			t.add(s.Title, v, secs(run.WallSeconds), strconv.Itoa(run.TotalRequests), strconv.Itoa(run.PeakPerMinute),
 				strconv.Itoa(run.RateLimited), status(run))
 		}
 	}
