@@ -161,7 +161,9 @@ func (c *Client) Start(ctx context.Context, dropletID int, req ActionRequest) (*
 }
 
 func (c *Client) startOnce(ctx context.Context, t target, body map[string]any) (*godo.Action, error) {
-	known := map[int]bool{}
+	// Every action seen on the droplet before an attempt (while waiting for it to be idle, or
+	// checking an earlier attempt) began before that attempt, so it cannot be its action.
+	known := &seenActions{ids: map[int]bool{}}
 	unsure := 0
 	busyWaits := 0
 	for {
@@ -189,7 +191,7 @@ func (c *Client) startOnce(ctx context.Context, t target, body map[string]any) (
 		switch {
 		case errors.Is(err, ErrPendingEvent):
 			busyWaits++
-			if werr := c.waitIdle(ctx, t, busyWaits); werr != nil {
+			if werr := c.waitIdle(ctx, t, busyWaits, known); werr != nil {
 				return nil, werr
 			}
 		case ambiguous(err):
@@ -230,7 +232,7 @@ func (c *Client) backoffSleep(ctx context.Context, attempt int) error {
 // same droplet or image, begun after the attempt (allowing for clock skew), not one this Client
 // already returned for another start, and not one seen before. Every action it looked at is
 // added to known, so a later attempt does not mistake it for its own.
-func (c *Client) adopt(ctx context.Context, t target, since time.Time, known map[int]bool) (*godo.Action, error) {
+func (c *Client) adopt(ctx context.Context, t target, since time.Time, known *seenActions) (*godo.Action, error) {
 	var as []godo.Action
 	var err error
 	for try := 0; ; try++ {
@@ -248,7 +250,7 @@ func (c *Client) adopt(ctx context.Context, t target, since time.Time, known map
 	var best *godo.Action
 	for i := range as {
 		a := &as[i]
-		if a.Type != t.actionType || known[a.ID] || c.claims.has(a.ID) {
+		if a.Type != t.actionType || known.has(a.ID) || c.claims.has(a.ID) {
 			continue
 		}
 		if a.StartedAt == nil || a.StartedAt.Before(since) {
@@ -258,13 +260,26 @@ func (c *Client) adopt(ctx context.Context, t target, since time.Time, known map
 			best = a
 		}
 	}
-	for _, a := range as {
-		if best == nil || a.ID != best.ID {
-			known[a.ID] = true
-		}
+	if best == nil {
+		known.add(as)
 	}
 	return best, nil
 }
+
+// seenActions are actions that began before the current start attempt.
+type seenActions struct {
+	ids   map[int]bool
+	maxID int // action IDs grow: nothing at or below the newest seen can be a later action
+}
+
+func (s *seenActions) add(as []godo.Action) {
+	for _, a := range as {
+		s.ids[a.ID] = true
+		s.maxID = max(s.maxID, a.ID)
+	}
+}
+
+func (s *seenActions) has(id int) bool { return s.ids[id] || id <= s.maxID }
 
 // recentActions returns the latest actions of a droplet or image, whatever order the API
 // lists them in.
@@ -297,11 +312,12 @@ func (c *Client) recentActions(ctx context.Context, t target) ([]godo.Action, er
 // waitIdle waits until the droplet's running actions have ended, after a "pending event"
 // refusal. When no running action is visible (the lock is held by something not listed, or
 // it just ended), it backs off briefly instead.
-func (c *Client) waitIdle(ctx context.Context, t target, round int) error {
+func (c *Client) waitIdle(ctx context.Context, t target, round int, known *seenActions) error {
 	as, err := c.recentActions(ctx, t)
 	if err != nil {
 		return fmt.Errorf("%s is busy with another action and listing its actions failed: %w", t, err)
 	}
+	known.add(as)
 	var running []godo.Action
 	for _, a := range as {
 		if a.Status == godo.ActionInProgress {
@@ -390,7 +406,7 @@ func (c *Client) startByTag(ctx context.Context, tag string, req ActionRequest) 
 		adopted := make(map[int]godo.Action)
 		var mu sync.Mutex
 		errs := c.forEach(droplets, func(id int) error {
-			a, err := c.adopt(ctx, target{resourceType: "droplet", id: id, actionType: req.Type}, since, map[int]bool{})
+			a, err := c.adopt(ctx, target{resourceType: "droplet", id: id, actionType: req.Type}, since, &seenActions{ids: map[int]bool{}})
 			if err != nil {
 				return fmt.Errorf("droplet %d: %w", id, err)
 			}

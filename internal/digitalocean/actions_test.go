@@ -525,3 +525,50 @@ func TestFindInProgressBeyondLatestPage(t *testing.T) {
 		t.Errorf("idle droplet: %+v", a2)
 	}
 }
+
+// A droplet busy with an action of the same type started elsewhere: Start waits for it, starts
+// its own, and when that answer is lost, adopts its own action, never the other one.
+func TestStartAfterSameTypeBusyWithLostAnswer(t *testing.T) {
+	r := startEmulator(t, emulator.Options{ActionDuration: 30 * time.Millisecond})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{Backups: true}).ID
+	busy, err := r.Server.StartAction(id, "change_backup_policy", 200*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != http.MethodPost {
+			r.Server.ServeHTTP(w, req)
+			return
+		}
+		rec := httptest.NewRecorder()
+		r.Server.ServeHTTP(rec, req)
+		if rec.Code == http.StatusCreated {
+			// It started, but the answer is lost.
+			w.WriteHeader(http.StatusGatewayTimeout)
+			return
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	defer srv.Close()
+	cfg := testConfig(r)
+	cfg.APIEndpoint = srv.URL
+	c := newTestClient(t, cfg)
+	a, err := c.ChangeBackupPolicy(ctxTimeout(t, 10*time.Second), id, Policy{Plan: "weekly", Weekday: "SAT", Hour: intPtr(16)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID == busy.ID {
+		t.Fatalf("adopted the action started elsewhere (%d)", busy.ID)
+	}
+	if n := countActions(r.Server, id, "change_backup_policy"); n != 2 {
+		t.Errorf("%d change_backup_policy actions, want 2 (the other one and ours)", n)
+	}
+	p, _ := r.Server.BackupPolicy(id)
+	if p.BackupPolicy == nil || p.BackupPolicy.Weekday != "SAT" {
+		t.Errorf("policy %+v", p.BackupPolicy)
+	}
+}

@@ -136,7 +136,9 @@ func (e *budgetError) Error() string {
 	return fmt.Sprintf("%s: the next request could be sent in %s, which is after the deadline", e.reason, e.wait)
 }
 
-func (e *budgetError) Unwrap() []error { return []error{ErrRateLimited, ErrTimeout} }
+// Unwrap makes it an ErrRateLimited only: no request went out, so nothing is left running on
+// DigitalOcean (unlike ErrTimeout, which means an action may still be under way).
+func (e *budgetError) Unwrap() error { return ErrRateLimited }
 
 // classify turns whatever godo or the transport returned into an error of this package.
 // It is idempotent: already classified errors pass through unchanged.
