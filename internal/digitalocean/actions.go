@@ -206,10 +206,10 @@ func (c *Client) startOnce(ctx context.Context, t target, body map[string]any) (
 				return a, nil
 			}
 			if unsure > c.retries {
-				return nil, fmt.Errorf("starting %s action on %s failed after %d attempts: %w", t.actionType, t, unsure, err)
+				return nil, fmt.Errorf("starting %s action on %s failed after %d attempt(s), none of which began: %w", t.actionType, t, unsure, err)
 			}
 			if serr := c.backoffSleep(ctx, unsure-1); serr != nil {
-				return nil, fmt.Errorf("starting %s action on %s: %w", t.actionType, t, classify(serr))
+				return nil, fmt.Errorf("starting %s action on %s failed (%v; it did not begin) and no time is left to try again: %w", t.actionType, t, err, classify(serr))
 			}
 		default:
 			return nil, fmt.Errorf("starting %s action on %s: %w", t.actionType, t, err)

@@ -33,9 +33,6 @@ type policyReader struct {
 	armed     bool
 	listing   chan struct{} // closed when the listing in progress ends; nil when none runs
 	arrivals  []time.Time   // recent calls, to tell a refresh of many resources from a single read
-
-	// stats for tests and benchmarks
-	listRequests, getRequests int
 }
 
 type cachedPolicy struct {
@@ -109,7 +106,6 @@ func (r *policyReader) get(ctx context.Context, id int) (*BackupPolicy, error) {
 		r.mu.Unlock()
 		p, err := r.c.getPolicy(ctx, id)
 		r.mu.Lock()
-		r.getRequests++
 		if err == nil && now.After(r.notBefore[id]) {
 			r.cache[id] = cachedPolicy{p: p, at: now, expires: now.Add(r.ttl)}
 		}
@@ -228,7 +224,6 @@ func (r *policyReader) list(ctx context.Context, pending map[int][]chan policyRe
 		_, err = r.c.do(ctx, http.MethodGet, fmt.Sprintf("v2/droplets/backups/policies?page=%d&per_page=%d", page, policyPerPage), nil, &root)
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		r.listRequests++
 		if err != nil {
 			return 0, err
 		}
@@ -326,7 +321,6 @@ func (r *policyReader) single(ctx context.Context, ids []int, pending map[int][]
 			at := r.c.clock.Now()
 			p, err := r.c.getPolicy(ctx, id)
 			r.mu.Lock()
-			r.getRequests++
 			if err == nil && at.After(r.notBefore[id]) {
 				r.cache[id] = cachedPolicy{p: p, at: at, expires: at.Add(r.ttl)}
 			}

@@ -73,10 +73,6 @@ type waiter struct {
 	descending *bool
 	lastTotal  int
 	snap       *actionsSnapshot
-
-	// stats for tests and benchmarks
-	listRequests int
-	getRequests  int
 }
 
 // startRecord is an action as Start returned it, and when.
@@ -503,9 +499,6 @@ func (w *waiter) getEach(ctx context.Context, ids []int, found map[int]godo.Acti
 			_, err := w.c.do(ctx, http.MethodGet, fmt.Sprintf("v2/actions/%d", id), nil, &root)
 			mu.Lock()
 			defer mu.Unlock()
-			w.mu.Lock()
-			w.getRequests++
-			w.mu.Unlock()
 			switch {
 			case err != nil:
 				failed[id] = err
@@ -531,7 +524,6 @@ func (w *waiter) listPage(ctx context.Context, page int) (*actionsPage, error) {
 	_, err := w.c.do(ctx, http.MethodGet, fmt.Sprintf("v2/actions?page=%d&per_page=%d", page, listPerPage), nil, &p)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.listRequests++
 	if err != nil {
 		return nil, err
 	}
