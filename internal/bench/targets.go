@@ -77,7 +77,7 @@ func evaluate(res *ScenarioResult, emu EmulatorSettings) {
 	if res.Ratios.WallVsBaseline > 0 {
 		margin := max(noiseSeconds, noiseFraction*base.WallSeconds)
 		add("not slower than baseline", def.WallSeconds <= base.WallSeconds+margin,
-			"%s s vs %s s (slower means by more than %s s, the noise between identical runs)%s",
+			"%s s vs %s s (noise margin %s s)%s",
 			secs(def.WallSeconds), secs(base.WallSeconds), secs(margin), baseNote)
 	}
 }
