@@ -51,8 +51,9 @@ const (
 	policyTTL     = 8 * time.Second
 	policyPerPage = 200
 	demandWindow  = 10 * time.Second
-	// quietGap: a read this long after the previous one is not part of a burst.
-	quietGap       = time.Second
+	// quietGap: a read this long after the previous one is not part of a burst (apply waves
+	// of short actions read every few seconds).
+	quietGap       = demandWindow
 	maxSingleReads = 10 // concurrent single GETs
 	// listConcurrency is how many list pages are fetched at once after the first.
 	listConcurrency = 4
@@ -195,11 +196,13 @@ func (r *policyReader) trimArrivalsLocked(now time.Time) {
 
 // useList decides between one request per droplet and listing every policy of the account:
 // listing when its pages cost no more than the single reads (counting the reads a refresh in
-// progress is likely to bring), or, while the account's size is unknown, when enough reads are
-// waiting that page 1 is likely to pay off (it also tells the size).
+// progress is likely to bring), or, while the account's size is unknown, when page 1 is likely
+// to pay off.
 func (r *policyReader) useList(n, total, demand int) bool {
 	if total == 0 {
-		return n >= listThreshold
+		// A second read close behind the first means a refresh of several resources is under
+		// way; page 1 tells the account's size and, in small accounts, answers everything.
+		return n >= listThreshold || demand >= 2
 	}
 	pages := (total + policyPerPage - 1) / policyPerPage
 	return pages <= max(n, demand)
