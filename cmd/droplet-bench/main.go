@@ -51,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	commit := fs.String("commit", "", "what was measured, for the report (default: git describe --always --dirty)")
 	providerLog := fs.String("provider-log", "", "write the provider's log at this level (trace, debug) to .bench/logs; slows runs, for diagnosis only")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: droplet-bench [flags]\n\nScenarios: %s\n\n", ids(bench.Standard(false)))
+		_, _ = fmt.Fprintf(fs.Output(), "Usage: droplet-bench [flags]\n\nScenarios: %s\n\n", ids(bench.Standard(false)))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -66,7 +66,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if *list {
 		for _, s := range bench.WithTitles(selected) {
-			fmt.Fprintf(stdout, "%-16s %s\n", s.ID, s.Title)
+			if _, err := fmt.Fprintf(stdout, "%-16s %s\n", s.ID, s.Title); err != nil {
+				return err
+			}
 		}
 		return nil
 	}
@@ -86,12 +88,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if *commit != "" {
 			rep.Machine.Commit = *commit
 		}
-		fmt.Fprintln(stdout)
-		rep.WriteTables(stdout)
+		// The JSON first: it is the record, and must not be lost to a broken stdout.
 		if werr := rep.WriteJSON(*out); werr != nil {
 			return errors.Join(err, werr)
 		}
-		fmt.Fprintf(stdout, "\nJSON: %s\n", *out)
+		if werr := rep.WriteTables(stdout); werr != nil {
+			return errors.Join(err, werr)
+		}
+		if _, werr := fmt.Fprintf(stdout, "\nJSON: %s\n", *out); werr != nil {
+			return errors.Join(err, werr)
+		}
 	}
 	if err != nil {
 		return err

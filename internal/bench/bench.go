@@ -178,7 +178,7 @@ func Execute(ctx context.Context, s Settings, scenarios []Scenario) (*Report, er
 				// The no-op run is the harness's reference for the ideal time, not a measurement of
 				// the strategy: one failure is retried on a fresh emulator and recorded, so a flaky
 				// error still shows without leaving the scenario without an ideal.
-				fmt.Fprintf(s.Progress, "%-16s %-9s failed (%s), measuring again\n", sc.ID, v, run.Error)
+				progress(s.Progress, "%-16s %-9s failed (%s), measuring again\n", sc.ID, v, run.Error)
 				first := run
 				if run, err = h.measure(ctx, sc, v); err == nil {
 					run.FailedAttempts = append(run.FailedAttempts, first.Error)
@@ -188,7 +188,7 @@ func Execute(ctx context.Context, s Settings, scenarios []Scenario) (*Report, er
 				return rep, fmt.Errorf("%s (%s): %w", sc.ID, v, err)
 			}
 			res.Runs[v] = run
-			fmt.Fprintf(s.Progress, "%-16s %-9s %8.1f s %6d requests  peak %4d/60 s  %3d × 429  %s\n",
+			progress(s.Progress, "%-16s %-9s %8.1f s %6d requests  peak %4d/60 s  %3d × 429  %s\n",
 				sc.ID, v, run.WallSeconds, run.TotalRequests, run.PeakPerMinute, run.RateLimited, status(run))
 		}
 		evaluate(&res, s.Emulated)
@@ -197,6 +197,9 @@ func Execute(ctx context.Context, s Settings, scenarios []Scenario) (*Report, er
 	rep.Finished = time.Now().UTC()
 	return rep, nil
 }
+
+// progress reports to the person watching; a failed write there must not stop a measurement.
+func progress(w io.Writer, format string, args ...any) { _, _ = fmt.Fprintf(w, format, args...) }
 
 func status(r *Run) string {
 	switch {
@@ -233,7 +236,7 @@ func (h harness) measure(ctx context.Context, sc Scenario, variant string) (*Run
 	if err != nil {
 		return nil, err
 	}
-	defer logFile.Close()
+	defer func() { _ = logFile.Close() }() // written to by terraform and the emulator only
 	run := &Run{Variant: variant, Log: logFile.Name()}
 
 	emu := h.s.Emulated

@@ -114,7 +114,9 @@ func TestHarnessSmoke(t *testing.T) {
 	}
 
 	var tables strings.Builder
-	got.WriteTables(&tables)
+	if err := got.WriteTables(&tables); err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{"apply 2 droplet_backups", "plan 2 droplet_backups among 4 droplets", "requests by route"} {
 		if !strings.Contains(tables.String(), want) {
 			t.Errorf("tables lack %q:\n%s", want, tables.String())

@@ -152,7 +152,7 @@ func (p *emulatorProc) do(ctx context.Context, method, path string, body, out an
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return err

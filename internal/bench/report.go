@@ -50,7 +50,7 @@ func procField(path, key string) string {
 	if err != nil {
 		return ""
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		k, v, ok := strings.Cut(sc.Text(), ":")
@@ -76,13 +76,14 @@ func (r *Report) WriteJSON(path string) error {
 // WriteTables prints the figures as Markdown tables (readable in a terminal, pasteable into
 // BENCHMARKS.md): the figures per run, the ratios and targets per scenario, and the requests by
 // route, which say which request pattern a missed target comes from.
-func (r *Report) WriteTables(w io.Writer) {
-	fmt.Fprintf(w, "Emulator: %s latency per request, actions %s", r.Emulated.Latency, r.Emulated.ActionDuration)
+func (r *Report) WriteTables(w io.Writer) error {
+	p := &printer{w: w}
+	p.printf("Emulator: %s latency per request, actions %s", r.Emulated.Latency, r.Emulated.ActionDuration)
 	for _, k := range sortedKeys(r.Emulated.ActionDurations) {
-		fmt.Fprintf(w, " (%s %s)", k, r.Emulated.ActionDurations[k])
+		p.printf(" (%s %s)", k, r.Emulated.ActionDurations[k])
 	}
-	fmt.Fprintf(w, ", rate limit %d/min and %d/h.\n", r.Emulated.RateLimitPerMinute, r.Emulated.RateLimitPerHour)
-	fmt.Fprintf(w, "Machine: %s/%s, %d CPUs %s, %s GiB, %s, terraform %s, commit %s.\n\n",
+	p.printf(", rate limit %d/min and %d/h.\n", r.Emulated.RateLimitPerMinute, r.Emulated.RateLimitPerHour)
+	p.printf("Machine: %s/%s, %d CPUs %s, %s GiB, %s, terraform %s, commit %s.\n\n",
 		r.Machine.OS, r.Machine.Arch, r.Machine.CPUs, r.Machine.CPUModel, r.Machine.MemoryGiB,
 		r.Machine.Go, r.Machine.Terraform, r.Machine.Commit)
 
@@ -97,8 +98,8 @@ func (r *Report) WriteTables(w io.Writer) {
 				strconv.Itoa(run.RateLimited), status(run))
 		}
 	}
-	t.write(w)
-	fmt.Fprintln(w)
+	t.write(p)
+	p.printf("\n")
 
 	t = table{head: []string{"scenario", "ideal s", "wall / ideal", "wall / baseline", "requests / baseline", "peak / 60 s", "429s", "targets"}}
 	for _, s := range r.Scenarios {
@@ -120,8 +121,8 @@ func (r *Report) WriteTables(w io.Writer) {
 		}
 		t.add(s.Title, ideal, vsIdeal, f2(s.Ratios.WallVsBaseline), f2(s.Ratios.RequestsVsBaseline), peak, limited, verdict)
 	}
-	t.write(w)
-	fmt.Fprintln(w)
+	t.write(p)
+	p.printf("\n")
 
 	t = table{head: []string{"scenario", "target", "", "figures"}}
 	for _, s := range r.Scenarios {
@@ -133,21 +134,21 @@ func (r *Report) WriteTables(w io.Writer) {
 			t.add(s.ID, tg.Name, mark, tg.Detail)
 		}
 	}
-	t.write(w)
-	fmt.Fprintln(w)
+	t.write(p)
+	p.printf("\n")
 
 	var anyNote bool
 	for _, s := range r.Scenarios {
 		for _, n := range s.Notes {
 			if !anyNote {
-				fmt.Fprintln(w, "Notes:")
+				p.printf("Notes:\n")
 				anyNote = true
 			}
-			fmt.Fprintf(w, "- %s: %s\n", s.ID, n)
+			p.printf("- %s: %s\n", s.ID, n)
 		}
 	}
 	if anyNote {
-		fmt.Fprintln(w)
+		p.printf("\n")
 	}
 
 	t = table{head: []string{"scenario", "run", "requests by route"}}
@@ -158,7 +159,8 @@ func (r *Report) WriteTables(w io.Writer) {
 			}
 		}
 	}
-	t.write(w)
+	t.write(p)
+	return p.err
 }
 
 func routes(m map[string]int) string {
@@ -192,6 +194,18 @@ func f2(v float64) string {
 	return strconv.FormatFloat(v, 'f', 2, 64)
 }
 
+// printer keeps the first write error, so that a table is written without checking every line.
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) printf(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
+}
+
 // table is a Markdown table padded to line up in a terminal.
 type table struct {
 	head []string
@@ -200,7 +214,7 @@ type table struct {
 
 func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 
-func (t *table) write(w io.Writer) {
+func (t *table) write(p *printer) {
 	width := make([]int, len(t.head))
 	for i, h := range t.head {
 		width[i] = max(len([]rune(h)), 3)
@@ -216,7 +230,7 @@ func (t *table) write(w io.Writer) {
 		for i, c := range cells {
 			b.WriteString(" " + c + strings.Repeat(" ", width[i]-len([]rune(c))) + " |")
 		}
-		fmt.Fprintln(w, b.String())
+		p.printf("%s\n", b.String())
 	}
 	line(t.head)
 	sep := make([]string, len(width))

@@ -151,7 +151,7 @@ func (r tfRun) run(ctx context.Context, args ...string) (tfResult, error) {
 	cmd.Stdout, cmd.Stderr = out, out
 	ownGroup(cmd)
 	cmd.WaitDelay = 10 * time.Second
-	fmt.Fprintf(r.log, "\n$ terraform %s\n", strings.Join(args, " "))
+	_, _ = fmt.Fprintf(r.log, "\n$ terraform %s\n", strings.Join(args, " ")) // a log line; the run matters more
 
 	start := time.Now()
 	err := cmd.Run()
