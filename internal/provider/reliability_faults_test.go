@@ -916,3 +916,100 @@ resource "droplet_action" "reboot" {
 		}},
 	})
 }
+
+// droplet_backups after a timeout in update and in destroy: the change (or the disable) keeps
+// running on DigitalOcean, and the next apply or destroy must adopt it, not send a second one.
+func TestAccReliability_backupsUpdateTimeoutThenAdopt(t *testing.T) {
+	lab := newFaultLab(t, slowActions(6*time.Second, "change_backup_policy"))
+	id := lab.env.CreateDroplet(t, "backups-update-timeout")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { lab.expect(id, "enable_backups") },
+				Config:    lab.backupsTimeoutConfig(id, "weekly", "1s"),
+				Check:     resource.ComposeAggregateTestCheckFunc(lab.checkActions(), lab.checkStateMatchesAPI()),
+			},
+			{
+				PreConfig:   func() { lab.expect(id, "change_backup_policy") },
+				Config:      lab.backupsTimeoutConfig(id, "daily", "1s"),
+				ExpectError: regexp.MustCompile(`Cannot change the backup policy of droplet`),
+			},
+			{
+				PreConfig: lab.checkStillRunning(id, "change_backup_policy"),
+				Config:    lab.backupsTimeoutConfig(id, "daily", "2m"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lab.checkActions(),
+					lab.checkStateMatchesAPI(),
+					resource.TestCheckResourceAttr("droplet_backups.b", "plan", "daily"),
+				),
+			},
+		},
+	})
+}
+
+func TestAccReliability_backupsDestroyTimeoutThenAdopt(t *testing.T) {
+	lab := newFaultLab(t, slowActions(10*time.Second, "disable_backups"))
+	id := lab.env.CreateDroplet(t, "backups-destroy-timeout")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { lab.expect(id, "enable_backups") },
+				Config:    lab.backupsTimeoutConfig(id, "weekly", "1s"),
+				Check:     resource.ComposeAggregateTestCheckFunc(lab.checkActions(), lab.checkStateMatchesAPI()),
+			},
+			{
+				PreConfig:   func() { lab.expect(id, "disable_backups") },
+				Config:      lab.providerBlock(),
+				ExpectError: regexp.MustCompile(`Cannot disable backups on droplet`),
+			},
+			{
+				// The resource is still in the state; only its delete timeout grows (no request).
+				PreConfig: lab.checkStillRunning(id, "disable_backups"),
+				Config:    lab.backupsTimeoutConfig(id, "weekly", "2m"),
+			},
+			{
+				PreConfig: lab.checkStillRunning(id, "disable_backups"),
+				Config:    lab.providerBlock(),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lab.checkActions(),
+					func(*terraform.State) error {
+						if rec, _ := lab.emu.BackupPolicy(id); rec.BackupEnabled {
+							return fmt.Errorf("droplet %d still has backups", id)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func (l *faultLab) backupsTimeoutConfig(dropletID int, plan, timeout string) string {
+	return l.providerBlock() + fmt.Sprintf(`
+resource "droplet_backups" "b" {
+  droplet_id = %d
+  plan       = %q
+  hour       = 8
+  timeouts = {
+    update = %[3]q
+    delete = %[3]q
+  }
+}
+`, dropletID, plan, timeout)
+}
+
+// checkStillRunning makes sure the action a timed-out run started is still in progress, so the
+// next run really has something to adopt.
+func (l *faultLab) checkStillRunning(dropletID int, typ string) func() {
+	return func() {
+		as := l.apiActions(dropletID, typ)
+		if len(as) != 1 {
+			l.t.Fatalf("%d %s actions after the timed-out run, want 1", len(as), typ)
+		}
+		if a, _ := l.emu.Action(as[0]); a.Status != "in-progress" {
+			l.t.Fatalf("%s action %d is already %s; the next run would prove nothing", typ, a.ID, a.Status)
+		}
+	}
+}
