@@ -470,7 +470,11 @@ resource "droplet_action" "reboot" {
 			id, reboot.ID),
 	})
 
-	// The next apply continues from the real state.
+	// The next apply continues from the real state. It starts in a later second than the action:
+	// an apply within the same second is TestAccReliability_adoptDespiteServerClockAhead's case.
+	for !time.Now().Truncate(time.Second).After(reboot.StartedAt) {
+		time.Sleep(20 * time.Millisecond) // waits for the clock to pass a second boundary
+	}
 	out, err = cliRun(w, "apply", "-auto-approve")
 	if err != nil {
 		t.Fatalf("apply after the interruption: %v\n%s", err, out)

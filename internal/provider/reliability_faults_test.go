@@ -1013,3 +1013,43 @@ func (l *faultLab) checkStillRunning(dropletID int, typ string) func() {
 		}
 	}
 }
+
+// DigitalOcean's clock and the machine running Terraform never agree exactly, and API timestamps
+// have whole seconds. With the API's clock a few seconds ahead, the action an interrupted apply
+// left running must still be adopted by the next apply, not doubled. (The same happens without
+// any skew when the next apply starts within the same second as the action.)
+func TestAccReliability_adoptDespiteServerClockAhead(t *testing.T) {
+	lab := newFaultLab(t, slowActions(15*time.Second, "reboot"), func(o *emulator.Options) {
+		o.Now = func() time.Time { return time.Now().Add(5 * time.Second) }
+	})
+	id := lab.env.CreateDroplet(t, "clock-ahead")
+	config := func(timeout string) string {
+		return lab.providerBlock() + fmt.Sprintf(`
+resource "droplet_action" "reboot" {
+  droplet_id = %d
+  type       = "reboot"
+  timeouts = {
+    create = %q
+  }
+}
+`, id, timeout)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { lab.expect(id, "reboot") },
+				Config:      config("1s"),
+				ExpectError: regexp.MustCompile(`Timed out waiting for droplet action reboot`),
+			},
+			{
+				PreConfig: lab.checkStillRunning(id, "reboot"),
+				Config:    config("2m"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					lab.checkActions(),
+					lab.checkStateMatchesAPI(),
+				),
+			},
+		},
+	})
+}
