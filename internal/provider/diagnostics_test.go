@@ -110,8 +110,7 @@ func expectDiagnostics(t *testing.T, out string, want ...shownDiagnostic) {
 	t.Helper()
 	var got []shownDiagnostic
 	for _, d := range parseDiagnostics(out) {
-		// Terraform adds its own "execution halted" when an apply is interrupted.
-		if d.Severity == "Error" && !(d.Summary == "execution halted" && d.Address == "" && d.Detail == "") {
+		if d.Severity == "Error" && !terraformHalted(d) {
 			got = append(got, d)
 		}
 	}
@@ -132,6 +131,11 @@ func expectDiagnostics(t *testing.T, out string, want ...shownDiagnostic) {
 			t.Errorf("diagnostic %d differs.\n--- shown:\n%s\n--- want:\n%s", i+1, got[i], want[i])
 		}
 	}
+}
+
+// terraformHalted reports Terraform's own "execution halted", shown when an apply is interrupted.
+func terraformHalted(d shownDiagnostic) bool {
+	return d.Summary == "execution halted" && d.Address == "" && d.Detail == ""
 }
 
 // cliFails runs terraform and returns its output (as a terminal would show it), failing the test
@@ -574,7 +578,7 @@ func TestAccDiagnostics_forbiddenAndInvalid(t *testing.T) {
 		if r.Method == http.MethodPost && startAction.MatchString(r.URL.Path) && strings.Contains(r.Header.Get("User-Agent"), "terraform-provider-droplet") {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusForbidden)
-			fmt.Fprint(w, `{"id":"forbidden","message":"You do not have access for the attempted action.","request_id":"4f1c2a9e-0000-4000-8000-000000000403"}`)
+			_, _ = fmt.Fprint(w, `{"id":"forbidden","message":"You do not have access for the attempted action.","request_id":"4f1c2a9e-0000-4000-8000-000000000403"}`)
 			return
 		}
 		env.Emulator.Server.ServeHTTP(w, r)

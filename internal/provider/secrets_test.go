@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -105,14 +106,16 @@ type scanReport struct {
 	// suite's tokens.
 	tokensInConfigs int
 	leaks           []string
+	// unreadable lists files or directories the search could not read: they might hold a token.
+	unreadable []string
 }
 
 func (r scanReport) failed() bool {
-	return len(r.leaks) > 0 || (r.logFiles > 0 && r.httpLogged == 0) || (r.configs > 0 && r.tokensInConfigs == 0)
+	return len(r.leaks) > 0 || len(r.unreadable) > 0 || (r.logFiles > 0 && r.httpLogged == 0) || (r.configs > 0 && r.tokensInConfigs == 0)
 }
 
 func (r scanReport) String() string {
-	if r.logFiles == 0 && r.stateFiles == 0 {
+	if r.logFiles == 0 && r.stateFiles == 0 && len(r.unreadable) == 0 {
 		return "" // no acceptance test ran through plugin-testing
 	}
 	var b strings.Builder
@@ -121,6 +124,9 @@ func (r scanReport) String() string {
 		r.logFiles, float64(r.logBytes)/(1<<20), r.httpLogged, r.stateFiles, r.configs, r.tokensInConfigs)
 	for _, l := range r.leaks {
 		fmt.Fprintf(&b, "secret scan: TOKEN LEAKED: %s\n", l)
+	}
+	for _, u := range r.unreadable {
+		fmt.Fprintf(&b, "secret scan: FAILED: could not search %s\n", u)
 	}
 	if r.logFiles > 0 && r.httpLogged == 0 {
 		b.WriteString("secret scan: FAILED: no log holds the provider's HTTP trace, so the search proves nothing " +
@@ -141,13 +147,35 @@ func scanForTokens(logDir, workDir string) scanReport {
 		r.leaks = append(r.leaks, fmt.Sprintf("%s (%d occurrences), first in: …%s…", path,
 			len(tokenPattern.FindAllIndex(data, -1)), strings.ReplaceAll(context, "\n", "⏎")))
 	}
-	_ = filepath.WalkDir(logDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
+	// read returns a file's content; a file that cannot be read is a failure, not a pass.
+	read := func(path string) ([]byte, bool) {
 		data, err := os.ReadFile(path)
 		if err != nil {
+			r.unreadable = append(r.unreadable, err.Error())
+			return nil, false
+		}
+		return data, true
+	}
+	walk := func(root string, visit func(path, name string)) {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil && path == root && errors.Is(err, fs.ErrNotExist):
+				return fs.SkipAll // nothing was written there
+			case err != nil:
+				r.unreadable = append(r.unreadable, err.Error())
+			case !d.IsDir():
+				visit(path, d.Name())
+			}
 			return nil
+		})
+		if err != nil {
+			r.unreadable = append(r.unreadable, err.Error())
+		}
+	}
+	walk(logDir, func(path, _ string) {
+		data, ok := read(path)
+		if !ok {
+			return
 		}
 		r.logFiles++
 		r.logBytes += int64(len(data))
@@ -157,18 +185,13 @@ func scanForTokens(logDir, workDir string) scanReport {
 		if loc := tokenPattern.FindIndex(data); loc != nil {
 			leak(path, data, loc)
 		}
-		return nil
 	})
-	_ = filepath.WalkDir(workDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
-		name := d.Name()
+	walk(workDir, func(path, name string) {
 		switch {
 		case strings.HasPrefix(name, "terraform.tfstate"):
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return nil
+			data, ok := read(path)
+			if !ok {
+				return
 			}
 			r.stateFiles++
 			if loc := tokenPattern.FindIndex(data); loc != nil {
@@ -176,16 +199,15 @@ func scanForTokens(logDir, workDir string) scanReport {
 			}
 		case strings.HasSuffix(name, ".tf"):
 			// The configuration is where the token belongs; it only shows the pattern is right.
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return nil
+			data, ok := read(path)
+			if !ok {
+				return
 			}
 			r.configs++
 			if tokenPattern.Match(data) {
 				r.tokensInConfigs++
 			}
 		}
-		return nil
 	})
 	sort.Strings(r.leaks)
 	return r
