@@ -101,7 +101,8 @@ func (endpointValidator) ValidateString(_ context.Context, req validator.StringR
 		return
 	}
 	if err := digitalocean.ValidateEndpoint(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid DigitalOcean API endpoint", err.Error())
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid DigitalOcean API endpoint",
+			fmt.Sprintf("api_endpoint: %s.", err))
 	}
 }
 

@@ -177,7 +177,12 @@ func clientConfig(cfg providerModel, getenv func(string) string) (digitalocean.C
 				"variable to a DigitalOcean personal access token.")
 	}
 	if err := digitalocean.ValidateEndpoint(out.APIEndpoint); err != nil {
-		diags.AddAttributeError(path.Root("api_endpoint"), "Invalid DigitalOcean API endpoint", err.Error())
+		source := "api_endpoint"
+		if cfg.APIEndpoint.IsNull() {
+			source = envAPIURL + " (used because api_endpoint is not set)"
+		}
+		diags.AddAttributeError(path.Root("api_endpoint"), "Invalid DigitalOcean API endpoint",
+			fmt.Sprintf("%s: %s.", source, err))
 	}
 
 	retryMax, ok := intSetting(cfg.HTTPRetryMax, getenv(envHTTPRetryMax), defaultHTTPRetryMax)
