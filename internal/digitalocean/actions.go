@@ -33,7 +33,8 @@ type Policy struct {
 }
 
 // clockSkew is how much earlier than our clock an action we started may appear to have begun
-// on the server: clock differences plus the API's whole-second timestamps.
+// on the server, while the server's clock is unknown: clock differences plus the API's
+// whole-second timestamps.
 const clockSkew = 5 * time.Second
 
 // recentActionsPerPage is enough to see every action started in the last minutes on one
@@ -160,14 +161,39 @@ func (c *Client) Start(ctx context.Context, dropletID int, req ActionRequest) (*
 	return c.startOnce(ctx, target{resourceType: "droplet", id: dropletID, actionType: req.Type}, body)
 }
 
+// ensureActionFloor learns the account's newest action ID before this Client's first start,
+// unless it has seen actions already. Any action at or below it began before this Client
+// started anything, so an unsure start never adopts an action left by an earlier command, even
+// one that began within the same second (DigitalOcean's timestamps have whole seconds). It
+// costs one request per Client, and none when, for example, FindInProgress has listed the
+// latest actions. Failing to learn it only weakens that guard, so errors are ignored.
+func (c *Client) ensureActionFloor(ctx context.Context) {
+	if c.floorKnown.Load() || c.maxActionID.Load() > 0 {
+		return
+	}
+	c.floorMu.Lock()
+	defer c.floorMu.Unlock()
+	if c.floorKnown.Load() || c.maxActionID.Load() > 0 {
+		return
+	}
+	var p actionsPage
+	if _, err := c.do(ctx, http.MethodGet, "v2/actions?page=1&per_page=1", nil, &p); err != nil {
+		return
+	}
+	c.sawActions(p.Actions...)
+	c.floorKnown.Store(true)
+}
+
 func (c *Client) startOnce(ctx context.Context, t target, body map[string]any) (*godo.Action, error) {
+	c.ensureActionFloor(ctx)
 	// Every action seen on the droplet before an attempt (while waiting for it to be idle, or
 	// checking an earlier attempt) began before that attempt, so it cannot be its action.
 	known := &seenActions{ids: map[int]bool{}}
 	unsure := 0
 	busyWaits := 0
 	for {
-		since := c.clock.Now().Add(-clockSkew)
+		attempt := c.clock.Now()
+		known.maxID = max(known.maxID, int(c.maxActionID.Load()))
 		if t.resourceType == "droplet" {
 			c.policies.invalidate(t.id)
 		}
@@ -184,6 +210,7 @@ func (c *Client) startOnce(ctx context.Context, t target, body map[string]any) (
 			c.policies.invalidate(t.id)
 		}
 		if err == nil {
+			c.sawActions(*root.Action)
 			c.claims.add(root.Action.ID)
 			c.waiter.recordStart(root.Action, true)
 			return root.Action, nil
@@ -196,7 +223,7 @@ func (c *Client) startOnce(ctx context.Context, t target, body map[string]any) (
 			}
 		case ambiguous(err):
 			unsure++
-			a, lerr := c.adopt(ctx, t, since, known)
+			a, lerr := c.adopt(ctx, t, attempt, known)
 			if lerr != nil {
 				return nil, fmt.Errorf("starting %s action on %s: the outcome is unknown (%v) and checking the %s's actions failed: %w", t.actionType, t, err, t.resourceType, lerr)
 			}
@@ -229,10 +256,11 @@ func (c *Client) backoffSleep(ctx context.Context, attempt int) error {
 }
 
 // adopt looks for the action a POST with unknown outcome may have started: same type, on the
-// same droplet or image, begun after the attempt (allowing for clock skew), not one this Client
-// already returned for another start, and not one seen before. Every action it looked at is
-// added to known, so a later attempt does not mistake it for its own.
-func (c *Client) adopt(ctx context.Context, t target, since time.Time, known *seenActions) (*godo.Action, error) {
+// same droplet or image, begun after the attempt by the server's clock, newer than every
+// action this Client had seen before the attempt, not one it already returned for another
+// start, and not one seen before. When none matches, every action it looked at is added to
+// known, so a later attempt does not mistake it for its own.
+func (c *Client) adopt(ctx context.Context, t target, attempt time.Time, known *seenActions) (*godo.Action, error) {
 	var as []godo.Action
 	var err error
 	for try := 0; ; try++ {
@@ -247,6 +275,8 @@ func (c *Client) adopt(ctx context.Context, t target, since time.Time, known *se
 	if err != nil {
 		return nil, err
 	}
+	// Only now: the failed attempt's own answer may have told the server's clock.
+	since := c.server.earliestStart(attempt)
 	var best *godo.Action
 	for i := range as {
 		a := &as[i]
@@ -306,6 +336,7 @@ func (c *Client) recentActions(ctx context.Context, t target) ([]godo.Action, er
 		}
 	}
 	sort.Slice(as, func(i, j int) bool { return as[i].ID > as[j].ID })
+	c.sawActions(as...)
 	return as, nil
 }
 
@@ -373,8 +404,10 @@ func (c *Client) startByTag(ctx context.Context, tag string, req ActionRequest) 
 		return nil, err
 	}
 	path := "v2/droplets/actions?tag_name=" + url.QueryEscape(tag)
+	c.ensureActionFloor(ctx)
 	for attempt := 1; ; attempt++ {
-		since := c.clock.Now().Add(-clockSkew)
+		attemptAt := c.clock.Now()
+		floor := int(c.maxActionID.Load())
 		var root struct {
 			Actions []godo.Action `json:"actions"`
 		}
@@ -383,6 +416,7 @@ func (c *Client) startByTag(ctx context.Context, tag string, req ActionRequest) 
 			c.policies.invalidate(a.ResourceID)
 		}
 		if err == nil {
+			c.sawActions(root.Actions...)
 			for i := range root.Actions {
 				c.claims.add(root.Actions[i].ID)
 				c.waiter.recordStart(&root.Actions[i], true)
@@ -406,7 +440,7 @@ func (c *Client) startByTag(ctx context.Context, tag string, req ActionRequest) 
 		adopted := make(map[int]godo.Action)
 		var mu sync.Mutex
 		errs := c.forEach(droplets, func(id int) error {
-			a, err := c.adopt(ctx, target{resourceType: "droplet", id: id, actionType: req.Type}, since, &seenActions{ids: map[int]bool{}})
+			a, err := c.adopt(ctx, target{resourceType: "droplet", id: id, actionType: req.Type}, attemptAt, &seenActions{ids: map[int]bool{}, maxID: floor})
 			if err != nil {
 				return fmt.Errorf("droplet %d: %w", id, err)
 			}

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -570,5 +571,39 @@ func TestStartAfterSameTypeBusyWithLostAnswer(t *testing.T) {
 	p, _ := r.Server.BackupPolicy(id)
 	if p.BackupPolicy == nil || p.BackupPolicy.Weekday != "SAT" {
 		t.Errorf("policy %+v", p.BackupPolicy)
+	}
+}
+
+// A new Client whose first start fails unsure must not adopt an older action of the same type
+// (say, from the previous terraform command): the server's clock, read from its Date header,
+// says the older action began before the attempt.
+func TestUnsureStartIgnoresEarlierSameTypeAction(t *testing.T) {
+	var shift atomic.Int64
+	now := func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }
+	r := startEmulator(t, emulator.Options{Now: now})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	if _, err := r.Server.StartAction(id, "reboot", 0); err != nil {
+		t.Fatal(err)
+	}
+	shift.Store(int64(30 * time.Second)) // the next command runs a little later
+	var failed atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Date", now().UTC().Format(http.TimeFormat))
+		if req.Method == http.MethodPost && failed.CompareAndSwap(false, true) {
+			w.WriteHeader(http.StatusInternalServerError) // before it took effect
+			return
+		}
+		r.Server.ServeHTTP(w, req)
+	}))
+	defer srv.Close()
+	cfg := testConfig(r)
+	cfg.APIEndpoint = srv.URL
+	c := newTestClient(t, cfg)
+	a, err := c.Start(ctxTimeout(t, 10*time.Second), id, ActionRequest{Type: "reboot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countActions(r.Server, id, "reboot"); n != 2 {
+		t.Errorf("%d reboots, want 2 (the earlier one and this start's); started %+v", n, a)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -90,6 +91,12 @@ type Client struct {
 	policies *policyReader
 	finder   *finder
 	claims   *claims
+	server   *serverClock
+	// maxActionID is the newest action ID this Client has seen. DigitalOcean's action IDs
+	// grow, so an action at or below it began before anything started from now on.
+	maxActionID atomic.Int64
+	floorKnown  atomic.Bool
+	floorMu     sync.Mutex
 
 	// Retry settings, reused by Start when a POST's outcome is unknown.
 	retries      int
@@ -217,6 +224,7 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 		limiter:      lim,
 		requests:     &atomic.Int64{},
 		claims:       newClaims(),
+		server:       &serverClock{clock: clk},
 		retries:      retryMax,
 		retryWaitMin: waitMin,
 		retryWaitMax: waitMax,
@@ -230,7 +238,7 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 		rt = &logTransport{next: rt, logger: cfg.Logger, token: token, clock: clk}
 	}
 	rt = &authTransport{next: rt, token: token}
-	rt = &limitTransport{next: rt, limiter: lim, requests: c.requests}
+	rt = &limitTransport{next: rt, limiter: lim, requests: c.requests, server: c.server}
 	rt = &retryTransport{next: rt, max: retryMax, waitMin: waitMin, waitMax: waitMax, clock: clk, limiter: lim}
 
 	ua := cfg.UserAgent
@@ -260,6 +268,18 @@ func (c *Client) Requests() int64 { return c.requests.Load() }
 // PeakRequestsPerMinute reports the most requests the process sent to this endpoint and
 // token within one minute (0 when no budget is in force).
 func (c *Client) PeakRequestsPerMinute() int { return c.limiter.peakPerMinute() }
+
+// sawActions records action IDs seen in an answer.
+func (c *Client) sawActions(as ...godo.Action) {
+	for _, a := range as {
+		for {
+			cur := c.maxActionID.Load()
+			if int64(a.ID) <= cur || c.maxActionID.CompareAndSwap(cur, int64(a.ID)) {
+				break
+			}
+		}
+	}
+}
 
 // do sends a request built with godo and decodes the answer into v, classifying errors.
 func (c *Client) do(ctx context.Context, method, path string, body, v any) (*godo.Response, error) {

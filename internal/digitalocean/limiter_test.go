@@ -234,6 +234,8 @@ func TestBaselineWaiter(t *testing.T) {
 	cfg.Strategy = StrategyBaseline
 	cfg.clock = clk
 	c := newTestClient(t, cfg)
+	c.ensureActionFloor(context.Background()) // not a poll
+	r.Server.ResetStats()
 	var wg sync.WaitGroup
 	for _, id := range ids {
 		wg.Add(1)

@@ -136,6 +136,7 @@ type limitTransport struct {
 	limiter *limiter
 	// requests counts attempts that went out, for tests and benchmarks.
 	requests *atomic.Int64
+	server   *serverClock
 }
 
 func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -148,7 +149,42 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.requests.Add(1)
 	resp, err := t.next.RoundTrip(req)
 	t.limiter.observe(resp)
+	t.server.observe(resp)
 	return resp, err
+}
+
+// serverClock estimates the API server's clock from the Date header of its answers, so an
+// unsure start can tell actions that began before it from actions that began after it by the
+// server's own timestamps.
+type serverClock struct {
+	clock  clock
+	offset atomic.Int64 // server time minus local time, in nanoseconds, as last seen
+	known  atomic.Bool
+}
+
+func (s *serverClock) observe(resp *http.Response) {
+	if resp == nil {
+		return
+	}
+	d, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		return
+	}
+	// The Date header is whole seconds, rounded down, and written before the answer arrives:
+	// the true offset is at least this, and at most about a second more.
+	s.offset.Store(int64(d.Sub(s.clock.Now())))
+	s.known.Store(true)
+}
+
+// earliestStart returns the earliest server timestamp an action started at local time t can
+// carry. DigitalOcean's timestamps are whole seconds, rounded down. Without a Date seen yet,
+// it allows for a few seconds of clock difference.
+func (s *serverClock) earliestStart(t time.Time) time.Time {
+	if !s.known.Load() {
+		return t.Add(-clockSkew)
+	}
+	// One second more than the rounding needs, for clocks that drift between answers.
+	return t.Add(time.Duration(s.offset.Load())).Truncate(time.Second).Add(-time.Second)
 }
 
 type authTransport struct {

@@ -435,6 +435,9 @@ func (w *waiter) poll(ctx context.Context) {
 	now = w.c.clock.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	for _, a := range found {
+		w.c.sawActions(a)
+	}
 	for id, a := range found {
 		e := w.entries[id]
 		if e == nil {
@@ -531,6 +534,7 @@ func (w *waiter) listPage(ctx context.Context, page int) (*actionsPage, error) {
 	if p.Meta != nil {
 		total = p.Meta.Total
 	}
+	w.c.sawActions(p.Actions...)
 	if len(p.Actions) >= 2 {
 		d := p.Actions[0].ID > p.Actions[len(p.Actions)-1].ID
 		w.descending = &d

@@ -49,6 +49,8 @@ func TestWaiterFewActionsPollSingly(t *testing.T) {
 	ids := createDroplets(r.Server, 2, emulator.DropletSpec{})
 	c := newTestClient(t, testConfig(r))
 	ctx := ctxTimeout(t, 10*time.Second)
+	c.ensureActionFloor(ctx) // not a poll
+	r.Server.ResetStats()
 	var wg sync.WaitGroup
 	for _, id := range ids {
 		wg.Add(1)
