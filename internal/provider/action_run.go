@@ -32,17 +32,14 @@ func (o actionOutcome) completed() bool {
 	return o.err == nil && o.action.ID != 0 && o.action.Status == godo.ActionCompleted
 }
 
-// actionLedger remembers, for one API client (one Terraform command), when it was first used and
-// which actions its droplet_action resources have started or adopted.
+// actionLedger remembers which actions the droplet_action resources of one API client (one
+// Terraform command) have started or adopted.
 //
 // A re-run after a timeout must adopt the action the failed run left in progress, but must never
 // adopt an action that another droplet_action of the same apply has just started (two snapshots
-// of one droplet with different names are two actions). The failed run's actions began before
-// this command; every action of this command begins after epoch. DigitalOcean's timestamps have
-// whole seconds, so epoch is rounded down: an action of this command can never look older.
+// of one droplet with different names are two actions). Claims tell the two apart without relying
+// on clocks: DigitalOcean's timestamps have whole seconds and its clock is not ours.
 type actionLedger struct {
-	epoch time.Time
-
 	mu      sync.Mutex
 	claimed map[int]bool
 }
@@ -52,10 +49,7 @@ type actionLedger struct {
 var actionLedgers sync.Map // *digitalocean.Client → *actionLedger
 
 func ledgerFor(c *digitalocean.Client) *actionLedger {
-	l, _ := actionLedgers.LoadOrStore(c, &actionLedger{
-		epoch:   time.Now().Truncate(time.Second),
-		claimed: map[int]bool{},
-	})
+	l, _ := actionLedgers.LoadOrStore(c, &actionLedger{claimed: map[int]bool{}})
 	return l.(*actionLedger)
 }
 
@@ -70,14 +64,14 @@ func (l *actionLedger) claim(actionID int) bool {
 	return true
 }
 
-// adoptable returns the droplet's action of this type that an earlier, failed apply left in
-// progress, or nil.
+// adoptable returns the droplet's in-progress action of this type that no resource of this command
+// has claimed (one an earlier, failed apply left running), or nil.
 func (r *dropletActionResource) adoptable(ctx context.Context, l *actionLedger, dropletID int, actionType string) (*godo.Action, error) {
 	a, err := r.client.FindInProgress(ctx, dropletID, actionType)
 	if err != nil || a == nil {
 		return nil, err
 	}
-	if a.StartedAt == nil || !a.StartedAt.Before(l.epoch) || !l.claim(a.ID) {
+	if !l.claim(a.ID) {
 		return nil, nil
 	}
 	tflog.Info(ctx, "adopting droplet action still in progress from an earlier apply", map[string]any{

@@ -231,8 +231,8 @@ func optString(s string) types.String {
 	return types.StringValue(s)
 }
 
-// Only an in-progress action of the type that began before the command's epoch is adopted, and
-// only by one resource.
+// An in-progress action of the type is adopted once, by one resource only; an action this command
+// started itself is never adopted by another resource.
 func TestAdoptable(t *testing.T) {
 	emu, err := emulator.Start(emulator.Options{Tokens: []string{"t"}})
 	if err != nil {
@@ -251,14 +251,14 @@ func TestAdoptable(t *testing.T) {
 	}
 	ctx := context.Background()
 
-	// This command began before the action: it belongs to the command, never adopted.
-	l := &actionLedger{epoch: time.Now().Add(-time.Minute).Truncate(time.Second), claimed: map[int]bool{}}
+	// Started by this command (claimed when it was started): never adopted by another resource.
+	l := &actionLedger{claimed: map[int]bool{running.ID: true}}
 	if a, err := r.adoptable(ctx, l, id, "snapshot"); err != nil || a != nil {
 		t.Errorf("action of this command: adoptable returned %v, %v; want nothing", a, err)
 	}
 
-	// The action began before this command: adopted once, by one resource only.
-	l = &actionLedger{epoch: time.Now().Add(2 * time.Second).Truncate(time.Second), claimed: map[int]bool{}}
+	// Left running by an earlier command: adopted once, by one resource only.
+	l = &actionLedger{claimed: map[int]bool{}}
 	if a, err := r.adoptable(ctx, l, id, "reboot"); err != nil || a != nil {
 		t.Errorf("another type: adoptable returned %v, %v; want nothing", a, err)
 	}
