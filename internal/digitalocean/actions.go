@@ -378,7 +378,7 @@ func (c *Client) findInProgressSingle(ctx context.Context, dropletID int, action
 		return nil, fmt.Errorf("listing actions of droplet %d: %w", dropletID, err)
 	}
 	for i := range as {
-		if as[i].Status == godo.ActionInProgress && (actionType == "" || as[i].Type == actionType) {
+		if as[i].Status == godo.ActionInProgress && (actionType == "" || as[i].Type == actionType) && !c.claims.has(as[i].ID) {
 			return &as[i], nil
 		}
 	}

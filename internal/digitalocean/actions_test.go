@@ -607,3 +607,22 @@ func TestUnsureStartIgnoresEarlierSameTypeAction(t *testing.T) {
 		t.Errorf("%d reboots, want 2 (the earlier one and this start's); started %+v", n, a)
 	}
 }
+
+// FindInProgress leaves out actions this Client started: they belong to another resource of
+// the same command.
+func TestFindInProgressSkipsOwnActions(t *testing.T) {
+	r := startEmulator(t, emulator.Options{ActionDuration: time.Hour})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	c := newTestClient(t, testConfig(r))
+	ctx := ctxTimeout(t, 10*time.Second)
+	if _, err := c.Start(ctx, id, ActionRequest{Type: "snapshot", Name: "mine"}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := c.FindInProgress(ctx, id, "snapshot"); err != nil || a != nil {
+		t.Errorf("FindInProgress = %+v, %v; want nil (the running snapshot is this Client's)", a, err)
+	}
+	other := newTestClient(t, testConfig(r)) // the next command
+	if a, err := other.FindInProgress(ctx, id, "snapshot"); err != nil || a == nil {
+		t.Errorf("next command: FindInProgress = %+v, %v; want the running snapshot", a, err)
+	}
+}

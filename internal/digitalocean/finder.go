@@ -9,8 +9,9 @@ import (
 )
 
 // FindInProgress returns the droplet's newest in-progress action of the given type ("" = any
-// type), or nil when there is none. A re-run after a timeout uses it to adopt the action the
-// previous run started instead of starting a second one.
+// type) that this Client did not start itself, or nil when there is none. A re-run after a
+// timeout uses it to adopt the action the previous run started instead of starting a second
+// one; actions of this Client are left out so two resources of one command never share one.
 //
 // Terraform creates resources in parallel, so these calls come in bursts. They are answered
 // from the account's latest actions (page 1 of GET /v2/actions, read at most a second ago by
@@ -24,7 +25,7 @@ func (c *Client) FindInProgress(ctx context.Context, dropletID int, actionType s
 		return c.findInProgressSingle(ctx, dropletID, actionType)
 	}
 	if s := c.waiter.snapshot(ctx, snapshotMaxAge, false); s != nil {
-		if a, ok := s.inProgress(dropletID, actionType); ok {
+		if a, ok := s.inProgress(dropletID, actionType, c.claims.has); ok {
 			return a, nil
 		}
 	}
@@ -90,7 +91,7 @@ func (f *finder) flush() {
 	var rest []findRequest
 	for _, r := range pending {
 		if s != nil {
-			if a, ok := s.inProgress(r.dropletID, r.actionType); ok {
+			if a, ok := s.inProgress(r.dropletID, r.actionType, f.c.claims.has); ok {
 				r.ch <- findResult{a: a}
 				continue
 			}
@@ -117,7 +118,7 @@ func (f *finder) flush() {
 				}
 				var found *godo.Action
 				for i := range as {
-					if as[i].Status == godo.ActionInProgress && (r.actionType == "" || as[i].Type == r.actionType) {
+					if as[i].Status == godo.ActionInProgress && (r.actionType == "" || as[i].Type == r.actionType) && !f.c.claims.has(as[i].ID) {
 						cp := as[i]
 						found = &cp
 						break

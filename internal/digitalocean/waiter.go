@@ -636,7 +636,7 @@ func (w *waiter) list(ctx context.Context, ids []int, found map[int]godo.Action)
 
 // inProgress answers FindInProgress from the snapshot. decided is false when the snapshot
 // cannot tell (the droplet has no action among the latest ones listed).
-func (s *actionsSnapshot) inProgress(dropletID int, actionType string) (a *godo.Action, decided bool) {
+func (s *actionsSnapshot) inProgress(dropletID int, actionType string, skip func(id int) bool) (a *godo.Action, decided bool) {
 	var newest, match *godo.Action
 	for i := range s.actions {
 		x := &s.actions[i]
@@ -646,7 +646,7 @@ func (s *actionsSnapshot) inProgress(dropletID int, actionType string) (a *godo.
 		if newest == nil || x.ID > newest.ID {
 			newest = x
 		}
-		if x.Status == godo.ActionInProgress && (actionType == "" || x.Type == actionType) && (match == nil || x.ID > match.ID) {
+		if x.Status == godo.ActionInProgress && (actionType == "" || x.Type == actionType) && !skip(x.ID) && (match == nil || x.ID > match.ID) {
 			match = x
 		}
 	}
