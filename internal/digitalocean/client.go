@@ -1,7 +1,3 @@
-// Package digitalocean is the DigitalOcean-facing half of the provider: it builds the godo
-// client (retries, pacing, user agent, logging), starts droplet actions exactly once, waits
-// for them with one shared poller, and reads backup policies in batches. It knows nothing of
-// Terraform.
 package digitalocean
 
 import (

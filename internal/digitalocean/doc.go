@@ -1,0 +1,22 @@
+// Package digitalocean is the DigitalOcean-facing half of the provider. It knows nothing of
+// Terraform.
+//
+// Client wraps godo with its own HTTP stack (transport.go): retries for idempotent requests and
+// 429s, a process-wide limiter (limiter.go) that paces requests, keeps a sliding request budget
+// under DigitalOcean's per-minute limit and honours Retry-After and RateLimit-Remaining, the
+// bearer token added on a copy of each request, and logging with the token redacted.
+//
+// Actions (actions.go) start exactly once: action POSTs are never retried blindly. When a
+// POST's outcome is unknown, the droplet's recent actions show whether it began, judged by the
+// server's clock and by action IDs known before the attempt; a droplet busy with another action
+// is waited for, then the action starts.
+//
+// One waiter per Client (waiter.go) follows every in-flight action: it learns how long each
+// action type takes, merges polls that fall due together, and answers many actions with one
+// GET /v2/actions page. Backup policy reads (policies.go) and FindInProgress (finder.go) that
+// arrive in bursts, as Terraform's parallel refreshes do, are answered from a few list pages
+// instead of one request each.
+//
+// Config.Strategy "baseline" turns the optimisations off and behaves like the official
+// provider, so benchmarks can compare both with the same binary.
+package digitalocean
