@@ -255,7 +255,8 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 }
 
 // Godo returns the underlying godo client. Its requests share this Client's retries, pacing,
-// budget and logging.
+// budget and logging. Like every request of this package, a POST through it is not retried
+// after a 5xx or a lost connection (it may have taken effect); use Start for actions.
 func (c *Client) Godo() *godo.Client { return c.godo }
 
 // Requests reports how many HTTP requests this Client has sent (every attempt counts).
