@@ -185,12 +185,69 @@ func (c *Client) ensureActionFloor(ctx context.Context) {
 }
 
 func (c *Client) startOnce(ctx context.Context, t target, body map[string]any) (*godo.Action, error) {
-	c.ensureActionFloor(ctx)
+	return c.start(ctx, t, body, newStartState(), false)
+}
+
+// startState carries what one logical start has learnt across attempts, and across decisions
+// in Converge.
+type startState struct {
 	// Every action seen on the droplet before an attempt (while waiting for it to be idle, or
 	// checking an earlier attempt) began before that attempt, so it cannot be its action.
-	known := &seenActions{ids: map[int]bool{}}
+	known     *seenActions
+	busyWaits int
+}
+
+func newStartState() *startState {
+	return &startState{known: &seenActions{ids: map[int]bool{}}}
+}
+
+// errIdleAgain is returned by start with redecide set: the droplet was busy, has been waited
+// for, and nothing was started, so the caller decides again from what the droplet holds now.
+var errIdleAgain = errors.New("droplet was busy and is idle again; decide again")
+
+// Converge decides what the droplet needs and runs it: decide reads what it needs (a backup
+// policy, say) and returns the action to start, or nil when there is nothing to do. The action
+// is started exactly once and waited for. When the droplet is busy ("pending event"), Converge
+// waits until the droplet is idle and then calls decide again, with this Client's cached
+// backup policy of the droplet invalidated, rather than sending the same request: the action
+// the droplet was busy with (often the same change, left running by an earlier run that timed
+// out) may have done what was needed. It returns nil and no error when the last decision was
+// that nothing is needed; otherwise the action in its last known state.
+//
+// In the usual case (droplet idle) it costs what decide reads plus one POST and the wait.
+func (c *Client) Converge(ctx context.Context, dropletID int, decide func(ctx context.Context) (*ActionRequest, error)) (*godo.Action, error) {
+	if dropletID < 1 {
+		return nil, fmt.Errorf("%w: droplet ID %d", ErrInvalid, dropletID)
+	}
+	st := newStartState()
+	for {
+		req, err := decide(ctx)
+		if err != nil || req == nil {
+			return nil, err
+		}
+		body, err := req.body()
+		if err != nil {
+			return nil, err
+		}
+		a, err := c.start(ctx, target{resourceType: "droplet", id: dropletID, actionType: req.Type}, body, st, true)
+		if errors.Is(err, errIdleAgain) {
+			c.policies.invalidate(dropletID)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return c.wait1(ctx, a)
+	}
+}
+
+// start POSTs the action exactly once (see Start). With redecide set, a "pending event"
+// refusal ends it with errIdleAgain once the droplet is idle, instead of sending the same
+// request again.
+func (c *Client) start(ctx context.Context, t target, body map[string]any, st *startState, redecide bool) (*godo.Action, error) {
+	c.ensureActionFloor(ctx)
+	known := st.known
 	unsure := 0
-	busyWaits := 0
 	for {
 		attempt := c.clock.Now()
 		known.maxID = max(known.maxID, int(c.maxActionID.Load()))
@@ -217,9 +274,12 @@ func (c *Client) startOnce(ctx context.Context, t target, body map[string]any) (
 		}
 		switch {
 		case errors.Is(err, ErrPendingEvent):
-			busyWaits++
-			if werr := c.waitIdle(ctx, t, busyWaits, known); werr != nil {
+			st.busyWaits++
+			if werr := c.waitIdle(ctx, t, st.busyWaits, known); werr != nil {
 				return nil, werr
+			}
+			if redecide {
+				return nil, errIdleAgain
 			}
 		case ambiguous(err):
 			unsure++
