@@ -451,7 +451,7 @@ func (r *dropletBackupsResource) Delete(ctx context.Context, req resource.Delete
 	if !current.Enabled {
 		return
 	}
-	r.disable(ctx, dropletID, state.SnapshotBackupsOnDisable.ValueBool(), &resp.Diagnostics)
+	r.disable(ctx, dropletID, state.SnapshotBackupsOnDisable.ValueBool(), current, &resp.Diagnostics)
 }
 
 // ImportState accepts a droplet ID, from `terraform import`, an import block's `id`, or (Terraform
@@ -490,37 +490,29 @@ func (r *dropletBackupsResource) ImportState(ctx context.Context, req resource.I
 // one backup action (after the conversions, when turning off with snapshot_backups_on_disable), and
 // returns the policy DigitalOcean then reports. Planned values that are unknown are left to
 // DigitalOcean; what is already right is not sent again.
+//
+// The decision is made again from a fresh read whenever the droplet turns out to be busy: the
+// action it is busy with may be this very change, left running by an earlier apply that timed out.
 func (r *dropletBackupsResource) converge(ctx context.Context, dropletID int, planned dropletBackupsModel, diags *diag.Diagnostics) (policyState, bool) {
 	current, err := r.client.BackupPolicy(ctx, dropletID)
 	if err != nil {
 		addAPIError(diags, fmt.Sprintf("Cannot read the backup policy of droplet %d", dropletID), err)
 		return policyState{}, false
 	}
-
-	switch {
-	case !planned.Enabled.ValueBool():
-		if current.Enabled && !r.disable(ctx, dropletID, planned.SnapshotBackupsOnDisable.ValueBool(), diags) {
+	if !planned.Enabled.ValueBool() {
+		if current.Enabled && !r.disable(ctx, dropletID, planned.SnapshotBackupsOnDisable.ValueBool(), current, diags) {
 			return policyState{}, false
 		}
-
-	case !current.Enabled:
-		policy := enablePolicy(planned)
-		tflog.Debug(ctx, "Enabling backups", map[string]any{"droplet_id": dropletID, "policy": describePolicy(policy)})
-		if _, err := r.client.EnableBackups(ctx, dropletID, policy); err != nil {
-			addAPIError(diags, fmt.Sprintf("Cannot enable backups on droplet %d", dropletID), err)
+	} else {
+		d := &backupsDecider{r: r, dropletID: dropletID, planned: planned, current: current}
+		a, err := r.client.Converge(ctx, dropletID, d.decide)
+		if err != nil {
+			d.report(diags, err)
 			return policyState{}, false
 		}
-
-	default:
-		policy, needed := changedPolicy(planned, current)
-		if !needed {
-			tflog.Debug(ctx, "Backup policy already as configured; nothing to send", map[string]any{"droplet_id": dropletID})
-			return policyStateFrom(current), true
-		}
-		tflog.Debug(ctx, "Changing backup policy", map[string]any{"droplet_id": dropletID, "policy": describePolicy(&policy)})
-		if _, err := r.client.ChangeBackupPolicy(ctx, dropletID, policy); err != nil {
-			addAPIError(diags, fmt.Sprintf("Cannot change the backup policy of droplet %d", dropletID), err)
-			return policyState{}, false
+		if a == nil {
+			// Nothing was (or is any more) needed: the last read is what DigitalOcean holds.
+			return policyStateFrom(d.current), true
 		}
 	}
 
@@ -532,15 +524,96 @@ func (r *dropletBackupsResource) converge(ctx context.Context, dropletID int, pl
 	return policyStateFrom(after), true
 }
 
-// disable turns backups off, converting the existing ones to snapshots first when asked. A
-// droplet that disappears meanwhile counts as done: its backups are gone with it.
-func (r *dropletBackupsResource) disable(ctx context.Context, dropletID int, convert bool, diags *diag.Diagnostics) bool {
+// backupsDecider decides which backup action a droplet needs. Its first decision uses the policy
+// the caller has read already; every later one (after the droplet was busy) reads it again.
+type backupsDecider struct {
+	r         *dropletBackupsResource
+	dropletID int
+	planned   dropletBackupsModel
+	current   *digitalocean.BackupPolicy
+	used      bool
+	// gone: the droplet disappeared while deciding (only a disable treats that as done).
+	gone bool
+	// readFailed and sent tell report what the error was about.
+	readFailed bool
+	sent       string
+}
+
+func (d *backupsDecider) decide(ctx context.Context) (*digitalocean.ActionRequest, error) {
+	if d.used {
+		p, err := d.r.client.BackupPolicy(ctx, d.dropletID)
+		if err != nil {
+			if errors.Is(err, digitalocean.ErrNotFound) && !d.planned.Enabled.ValueBool() {
+				d.gone = true
+				return nil, nil
+			}
+			d.readFailed = true
+			return nil, err
+		}
+		d.current = p
+		tflog.Debug(ctx, "Droplet was busy; deciding again from its current backup policy",
+			map[string]any{"droplet_id": d.dropletID, "enabled": p.Enabled})
+	}
+	d.used = true
+	req := d.request(ctx)
+	d.sent = ""
+	if req != nil {
+		d.sent = req.Type
+	}
+	return req, nil
+}
+
+func (d *backupsDecider) request(ctx context.Context) *digitalocean.ActionRequest {
+	switch {
+	case !d.planned.Enabled.ValueBool():
+		if !d.current.Enabled {
+			return nil
+		}
+		tflog.Debug(ctx, "Disabling backups", map[string]any{"droplet_id": d.dropletID})
+		return &digitalocean.ActionRequest{Type: "disable_backups"}
+	case !d.current.Enabled:
+		policy := enablePolicy(d.planned)
+		tflog.Debug(ctx, "Enabling backups", map[string]any{"droplet_id": d.dropletID, "policy": describePolicy(policy)})
+		return &digitalocean.ActionRequest{Type: "enable_backups", BackupPolicy: policy}
+	default:
+		policy, needed := changedPolicy(d.planned, d.current)
+		if !needed {
+			tflog.Debug(ctx, "Backup policy already as configured; nothing to send", map[string]any{"droplet_id": d.dropletID})
+			return nil
+		}
+		tflog.Debug(ctx, "Changing backup policy", map[string]any{"droplet_id": d.dropletID, "policy": describePolicy(&policy)})
+		return &digitalocean.ActionRequest{Type: "change_backup_policy", BackupPolicy: &policy}
+	}
+}
+
+// report adds the diagnostic for an error of Converge, naming what was being done.
+func (d *backupsDecider) report(diags *diag.Diagnostics, err error) {
+	var summary string
+	switch {
+	case d.readFailed:
+		summary = fmt.Sprintf("Cannot read the backup policy of droplet %d", d.dropletID)
+	case d.sent == "enable_backups":
+		summary = fmt.Sprintf("Cannot enable backups on droplet %d", d.dropletID)
+	case d.sent == "disable_backups":
+		summary = fmt.Sprintf("Cannot disable backups on droplet %d", d.dropletID)
+	default:
+		summary = fmt.Sprintf("Cannot change the backup policy of droplet %d", d.dropletID)
+	}
+	addAPIError(diags, summary, err)
+}
+
+// disable turns backups off, converting the existing ones to snapshots first when asked; current
+// is the policy just read (backups on). A droplet that disappears meanwhile counts as done: its
+// backups are gone with it.
+func (r *dropletBackupsResource) disable(ctx context.Context, dropletID int, convert bool, current *digitalocean.BackupPolicy, diags *diag.Diagnostics) bool {
 	if convert && !r.convertBackups(ctx, dropletID, diags) {
 		return false
 	}
-	_, err := r.client.DisableBackups(ctx, dropletID)
+	planned := dropletBackupsModel{Enabled: types.BoolValue(false)}
+	d := &backupsDecider{r: r, dropletID: dropletID, planned: planned, current: current}
+	_, err := r.client.Converge(ctx, dropletID, d.decide)
 	if err != nil && !errors.Is(err, digitalocean.ErrNotFound) {
-		addAPIError(diags, fmt.Sprintf("Cannot disable backups on droplet %d", dropletID), err)
+		d.report(diags, err)
 		return false
 	}
 	return true
