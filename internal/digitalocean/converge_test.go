@@ -1,0 +1,116 @@
+package digitalocean
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
+)
+
+// enableIfOff is a decide function that turns backups on unless the policy says they are.
+func enableIfOff(c *Client, id int, calls *atomic.Int32) func(context.Context) (*ActionRequest, error) {
+	return func(ctx context.Context) (*ActionRequest, error) {
+		calls.Add(1)
+		p, err := c.BackupPolicy(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if p.Enabled {
+			return nil, nil
+		}
+		return &ActionRequest{Type: "enable_backups"}, nil
+	}
+}
+
+// A droplet busy with the very change an earlier run started (and timed out on) is waited for;
+// the decision is then made again from the policy it now has, and no second action is sent.
+func TestConvergeDecidesAgainAfterBusy(t *testing.T) {
+	r := startEmulator(t, emulator.Options{ActionDurations: map[string]time.Duration{"enable_backups": 300 * time.Millisecond}})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+
+	earlier := newTestClient(t, testConfig(r))
+	if _, err := earlier.Start(ctxTimeout(t, 5*time.Second), id, ActionRequest{Type: "enable_backups"}); err != nil {
+		t.Fatal(err)
+	}
+
+	c := newTestClient(t, testConfig(r))
+	var calls atomic.Int32
+	a, err := c.Converge(ctxTimeout(t, 10*time.Second), id, enableIfOff(c, id, &calls))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != nil {
+		t.Errorf("started action %d; the running one already enabled backups", a.ID)
+	}
+	if n := countActions(r.Server, id, "enable_backups"); n != 1 {
+		t.Errorf("%d enable_backups actions, want 1", n)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("decide called %d times, want 2 (before and after the busy droplet)", n)
+	}
+	if rec, _ := r.Server.BackupPolicy(id); !rec.BackupEnabled {
+		t.Error("backups are off")
+	}
+}
+
+// A droplet busy with something else is waited for, and the action that is still needed runs once.
+func TestConvergeBusyWithOtherAction(t *testing.T) {
+	r := startEmulator(t, emulator.Options{ActionDuration: 50 * time.Millisecond})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	if _, err := r.Server.StartAction(id, "snapshot", 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, testConfig(r))
+	var calls atomic.Int32
+	a, err := c.Converge(ctxTimeout(t, 10*time.Second), id, enableIfOff(c, id, &calls))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a == nil || a.Type != "enable_backups" || a.Status != "completed" {
+		t.Fatalf("action %+v, want a completed enable_backups", a)
+	}
+	if n := countActions(r.Server, id, "enable_backups"); n != 1 {
+		t.Errorf("%d enable_backups actions, want 1", n)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("decide called %d times, want 2", n)
+	}
+}
+
+// On an idle droplet Converge costs the decision's read, one POST and the wait: no more than Run.
+func TestConvergeIdleDropletCostsNoExtraRequests(t *testing.T) {
+	r := startEmulator(t, emulator.Options{})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	c := newTestClient(t, testConfig(r))
+	ctx := ctxTimeout(t, 10*time.Second)
+	c.ensureActionFloor(ctx)
+	r.Server.ResetStats()
+
+	var calls atomic.Int32
+	a, err := c.Converge(ctx, id, enableIfOff(c, id, &calls))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a == nil || a.Status != "completed" {
+		t.Fatalf("action %+v", a)
+	}
+	st := r.Server.Stats()
+	if n := st.Requests["POST /v2/droplets/{id}/actions"]; n != 1 {
+		t.Errorf("%d action POSTs, want 1", n)
+	}
+	if st.TotalRequests != 2 {
+		t.Errorf("%d requests (%v), want 2: the policy read and the POST of an action that completed at once", st.TotalRequests, st.Requests)
+	}
+
+	// Nothing to do: only the read.
+	r.Server.ResetStats()
+	a, err = c.Converge(ctx, id, enableIfOff(c, id, &calls))
+	if err != nil || a != nil {
+		t.Fatalf("got %+v, %v; want nothing started", a, err)
+	}
+	if n := r.Server.Stats().Requests["POST /v2/droplets/{id}/actions"]; n != 0 {
+		t.Errorf("%d action POSTs, want 0", n)
+	}
+}
