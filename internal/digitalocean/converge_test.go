@@ -114,3 +114,29 @@ func TestConvergeIdleDropletCostsNoExtraRequests(t *testing.T) {
 		t.Errorf("%d action POSTs, want 0", n)
 	}
 }
+
+// An action whose start answer is already final is not polled when waited for by ID.
+func TestWaitByIDOfInstantActionDoesNotPoll(t *testing.T) {
+	r := startEmulator(t, emulator.Options{})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	c := newTestClient(t, testConfig(r))
+	ctx := ctxTimeout(t, 10*time.Second)
+	a, err := c.Start(ctx, id, ActionRequest{Type: "reboot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != "completed" {
+		t.Skipf("the emulator answered %q; this test needs an action that completes at once", a.Status)
+	}
+	r.Server.ResetStats()
+	got, err := c.Wait(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != a.ID || got[0].Status != "completed" || got[0].Type != "reboot" {
+		t.Errorf("Wait returned %+v", got)
+	}
+	if n := r.Server.Stats().TotalRequests; n != 0 {
+		t.Errorf("%d requests (%v), want none", n, r.Server.Stats().Requests)
+	}
+}

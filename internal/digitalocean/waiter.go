@@ -241,6 +241,13 @@ func (w *waiter) wait(ctx context.Context, as []godo.Action) ([]godo.Action, err
 	now := w.c.clock.Now()
 	w.mu.Lock()
 	for i, a := range as {
+		if a.Status == "" {
+			// Wait by ID of an action Start returned: its start answer may already be final
+			// (instant actions), and then there is nothing to poll for.
+			if r, ok := w.started[a.ID]; ok && terminal(r.action.Status) {
+				a = r.action
+			}
+		}
 		if terminal(a.Status) {
 			out[i] = a
 			continue
