@@ -1,0 +1,86 @@
+package digitalocean
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/digitalocean/godo"
+)
+
+const (
+	// dropletPollFirst is short because a droplet usually shows its new status right after
+	// the action that changes it has completed.
+	dropletPollFirst = 250 * time.Millisecond
+	// dropletPollMax keeps a long wait (a guest taking minutes to halt) to a handful of
+	// requests a minute.
+	dropletPollMax = 5 * time.Second
+)
+
+// WaitDroplet reads the droplet until done reports true, and returns it. Reads back off from a
+// quarter second to five seconds and go through the Client's request budget. When ctx ends
+// first it returns the last droplet read (nil if none) and an error naming the droplet and its
+// last status that matches ErrTimeout (deadline) or context.Canceled; API errors such as
+// ErrNotFound end the wait at once.
+func (c *Client) WaitDroplet(ctx context.Context, id int, done func(*godo.Droplet) bool) (*godo.Droplet, error) {
+	if id < 1 {
+		return nil, fmt.Errorf("%w: droplet ID %d", ErrInvalid, id)
+	}
+	interval := dropletPollFirst
+	var last *godo.Droplet
+	for {
+		d, err := c.Droplet(ctx, id)
+		if err != nil {
+			if ctx.Err() != nil {
+				return last, dropletWaitEnded(ctx, id, last)
+			}
+			return last, err
+		}
+		last = d
+		if done(d) {
+			return d, nil
+		}
+		if err := sleep(ctx, c.clock, interval); err != nil {
+			return last, dropletWaitEnded(ctx, id, last)
+		}
+		interval = min(interval*2, dropletPollMax)
+	}
+}
+
+func dropletWaitEnded(ctx context.Context, id int, last *godo.Droplet) error {
+	status := "unknown"
+	if last != nil {
+		status = last.Status
+		if last.Locked {
+			status += ", locked by another action"
+		}
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("%w: waiting for droplet %d (last status %s): %w", ErrTimeout, id, status, ctx.Err())
+	}
+	return fmt.Errorf("waiting for droplet %d (last status %s): %w", id, status, ctx.Err())
+}
+
+// WaitIdle returns the droplet once no action holds it. Running actions it can see are waited
+// for with the Client's shared waiter (their outcome is not the caller's: an errored reboot
+// started elsewhere does not fail this wait); a lock held by something it cannot see, or by an
+// action this Client started, is polled out.
+func (c *Client) WaitIdle(ctx context.Context, id int) (*godo.Droplet, error) {
+	for {
+		d, err := c.Droplet(ctx, id)
+		if err != nil || !d.Locked {
+			return d, err
+		}
+		a, err := c.FindInProgress(ctx, id, "")
+		if err != nil {
+			return d, err
+		}
+		if a == nil {
+			return c.WaitDroplet(ctx, id, func(d *godo.Droplet) bool { return !d.Locked })
+		}
+		if _, err := c.Wait(ctx, a.ID); err != nil && !errors.Is(err, ErrActionErrored) {
+			return d, err
+		}
+	}
+}
