@@ -378,7 +378,7 @@ func (r *dropletPowerResource) converge(ctx context.Context, plan dropletPowerMo
 
 	// Decide on a droplet that is not in the middle of another action: an action still running (a
 	// reboot, a power_off started elsewhere) could change the status this decision is based on.
-	d, err := waitForDropletIdle(ctx, r.client, id)
+	d, err := r.client.WaitIdle(ctx, id)
 	if err != nil {
 		addAPIError(diags, fmt.Sprintf("Cannot read droplet %d before powering it %s", id, want), err)
 		return "", false
@@ -418,7 +418,7 @@ func (r *dropletPowerResource) converge(ctx context.Context, plan dropletPowerMo
 	}
 
 	// DigitalOcean may report the new status a moment after the action completed.
-	d, err = waitForDroplet(ctx, r.client, id, statusIs(target))
+	d, err = r.client.WaitDroplet(ctx, id, statusIs(target))
 	if err != nil {
 		summary := fmt.Sprintf("Droplet %d did not reach status %q", id, target)
 		if d != nil && errors.Is(err, digitalocean.ErrTimeout) {
@@ -450,7 +450,7 @@ func (r *dropletPowerResource) shutdownGracefully(ctx context.Context, id int, g
 	}
 	graceCtx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	d, err := waitForDroplet(graceCtx, r.client, id, statusIs(dropletStatusOff))
+	d, err := r.client.WaitDroplet(graceCtx, id, statusIs(dropletStatusOff))
 	switch {
 	case err == nil:
 		return d, true
