@@ -9,7 +9,9 @@
 // Actions (actions.go) start exactly once: action POSTs are never retried blindly. When a
 // POST's outcome is unknown, the droplet's recent actions show whether it began, judged by the
 // server's clock and by action IDs known before the attempt; a droplet busy with another action
-// is waited for, then the action starts.
+// is waited for, then the action starts. Converge goes further for changes that depend on what
+// the droplet holds (backup policies): after waiting out a busy droplet it decides again from a
+// fresh read, because the action it was busy with may have made the change already.
 //
 // One waiter per Client (waiter.go) follows every in-flight action: it learns how long each
 // action type takes, merges polls that fall due together, and answers many actions with one
