@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/acctest"
@@ -22,7 +23,42 @@ type cliWorkspace struct {
 	env       []string
 }
 
-func newCLIWorkspace(t *testing.T, extraEnv ...string) *cliWorkspace {
+// providerBuild builds the provider binary once for every CLI test of this test binary.
+var providerBuild struct {
+	once    sync.Once
+	plugins string
+	err     error
+}
+
+func builtProvider(t *testing.T) string {
+	t.Helper()
+	providerBuild.once.Do(func() {
+		dir, err := os.MkdirTemp("", "droplet-cli-test-")
+		if err != nil {
+			providerBuild.err = err
+			return
+		}
+		providerBuild.plugins = filepath.Join(dir, "plugins")
+		build := exec.Command("go", "build", "-o", filepath.Join(providerBuild.plugins, "terraform-provider-droplet"), ".")
+		build.Dir = filepath.Join("..", "..")
+		if out, err := build.CombinedOutput(); err != nil {
+			providerBuild.err = fmt.Errorf("build provider: %v\n%s", err, out)
+		}
+	})
+	if providerBuild.err != nil {
+		t.Fatal(providerBuild.err)
+	}
+	return providerBuild.plugins
+}
+
+// removeBuiltProvider deletes the shared build once the test binary is done.
+func removeBuiltProvider() {
+	if providerBuild.plugins != "" {
+		_ = os.RemoveAll(filepath.Dir(providerBuild.plugins))
+	}
+}
+
+func newCLIWorkspace(t *testing.T) *cliWorkspace {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("TF_ACC must be set: this test runs the terraform binary")
@@ -34,13 +70,8 @@ func newCLIWorkspace(t *testing.T, extraEnv ...string) *cliWorkspace {
 			t.Skip("no terraform binary")
 		}
 	}
+	plugins := builtProvider(t)
 	root := t.TempDir()
-	plugins := filepath.Join(root, "plugins")
-	build := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-droplet"), ".")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build provider: %v\n%s", err, out)
-	}
 	rc := filepath.Join(root, "terraformrc")
 	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"dropletops/droplet\" = %q\n  }\n  direct {}\n}\n", plugins)
 	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
@@ -52,7 +83,7 @@ func newCLIWorkspace(t *testing.T, extraEnv ...string) *cliWorkspace {
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"TF_ACC=", "TF_LOG=", "TF_LOG_PATH=", "DIGITALOCEAN_TOKEN=", "DIGITALOCEAN_ACCESS_TOKEN=", "DIGITALOCEAN_API_URL=")
-	return &cliWorkspace{t: t, terraform: tf, dir: work, env: append(env, extraEnv...)}
+	return &cliWorkspace{t: t, terraform: tf, dir: work, env: env}
 }
 
 func (w *cliWorkspace) write(config string) {

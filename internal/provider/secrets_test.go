@@ -30,7 +30,9 @@ import (
 var tokenPattern = regexp.MustCompile(`dop_v1_[0-9a-f]{32}`)
 
 func TestMain(m *testing.M) {
-	os.Exit(runWithSecretScan(m))
+	code := runWithSecretScan(m)
+	removeBuiltProvider()
+	os.Exit(code)
 }
 
 func runWithSecretScan(m *testing.M) int {
