@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -289,9 +288,4 @@ func (c *Client) do(ctx context.Context, method, path string, body, v any) (*god
 		return resp, classify(err)
 	}
 	return resp, nil
-}
-
-// isContextErr reports whether err is only ctx ending.
-func isContextErr(ctx context.Context, err error) bool {
-	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
 }

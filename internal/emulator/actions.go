@@ -401,7 +401,8 @@ func (s *Server) startImageActionLocked(now time.Time, img *image, req imageActi
 			return nil, invalid(fmt.Sprintf("Region %q is not a valid region.", req.Region))
 		}
 		if img.view.Type == "backup" {
-			return nil, invalid("Backups can not be transfered to other regions")
+			// DigitalOcean's own wording, misspelling included.
+			return nil, invalid("Backups can not be transfered to other regions") //nolint:misspell
 		}
 		if img.view.Public {
 			return nil, &httpError{status: http.StatusForbidden, id: "forbidden", msg: "You do not have access for the attempted action."}
