@@ -551,7 +551,7 @@ resource "droplet_action" "reboot" {
 		}
 	}
 	want := regexp.MustCompile(`^checking droplet \d+ for a reboot action still in progress: listing actions of droplet \d+: ` +
-		`DigitalOcean rate limit \(429 Too Many Requests\): the next request could be sent in [0-9.]+m?s, which is after the deadline\n\n` +
+		`DigitalOcean rate limit \(429 Too Many Requests\): the next request could be sent in (?:[0-9]+h)?(?:[0-9]+m)?[0-9.]+m?s, which is after the deadline\n\n` +
 		regexp.QuoteMeta("DigitalOcean's rate limit for this token is exhausted (250 requests per minute, 5,000 per hour, shared "+
 			"with everything else that uses the token). Wait and apply again, or lower `requests_per_second`.") + `$`)
 	if d.Summary != fmt.Sprintf("Cannot run droplet action reboot on droplet %d", id) || !want.MatchString(d.Detail) {
