@@ -163,40 +163,6 @@ func (e *Env) BackupPolicy(t testing.TB, id int) *godo.DropletBackupPolicy {
 	return p
 }
 
-// DropletActions lists every action of a droplet through the API, newest first.
-func (e *Env) DropletActions(t testing.TB, id int) []godo.Action {
-	t.Helper()
-	var all []godo.Action
-	opt := &godo.ListOptions{PerPage: 200}
-	for {
-		page, resp, err := e.Godo.Droplets.Actions(context.Background(), id, opt)
-		if err != nil {
-			t.Fatalf("list actions of droplet %d: %v", id, err)
-		}
-		all = append(all, page...)
-		if resp.Links == nil || resp.Links.IsLastPage() {
-			return all
-		}
-		cur, err := resp.Links.CurrentPage()
-		if err != nil {
-			t.Fatalf("paginate actions of droplet %d: %v", id, err)
-		}
-		opt.Page = cur + 1
-	}
-}
-
-// CountActions counts a droplet's actions of one type ("" counts all but the droplet's create).
-func (e *Env) CountActions(t testing.TB, id int, actionType string) int {
-	t.Helper()
-	n := 0
-	for _, a := range e.DropletActions(t, id) {
-		if (actionType == "" && a.Type != "create") || a.Type == actionType {
-			n++
-		}
-	}
-	return n
-}
-
 // SkipIfReal skips a test that needs the emulator's control over the API (faults, forced errors).
 func (e *Env) SkipIfReal(t testing.TB) {
 	t.Helper()
