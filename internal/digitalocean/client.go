@@ -220,7 +220,7 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 		baseline:     baseline,
 		limiter:      lim,
 		requests:     &atomic.Int64{},
-		claims:       newClaims(),
+		claims:       newClaims(clk),
 		server:       &serverClock{clock: clk},
 		retries:      retryMax,
 		retryWaitMin: waitMin,
