@@ -150,9 +150,27 @@ func TestBusyWithVisibleActionThenStart(t *testing.T) {
 		}
 		var reqs requestLog
 		c := bubbleClient(t, logged(&reqs, s), nil)
-		res, err := c.Execute(context.Background(), Job{DropletID: id, Request: ActionRequest{Type: "reboot"}})
+		var events eventLog
+		res, err := c.Execute(context.Background(), Job{DropletID: id, Request: ActionRequest{Type: "reboot"}, Progress: events.add})
 		if err != nil {
 			t.Fatal(err)
+		}
+		all := events.all()
+		if len(all) == 0 || all[0].Kind != EventBusy || all[0].ActionID != busy.ID || !strings.Contains(all[0].String(), "busy with snapshot action") {
+			t.Fatalf("events %v, want the busy droplet reported first", all)
+		}
+		heartbeats := 0
+		for i, e := range all[1:] {
+			if e.Kind == EventStarted {
+				break
+			}
+			if e.Kind != EventWaiting || e.At.Sub(all[i].At) > heartbeatEvery {
+				t.Errorf("while busy: %v after %v", e, all[i])
+			}
+			heartbeats++
+		}
+		if heartbeats < int(3*time.Minute/heartbeatEvery)-1 {
+			t.Errorf("%d heartbeats during a 3-minute busy wait", heartbeats)
 		}
 		if res[0].Action.Type != "reboot" || res[0].Action.Status != "completed" || res[0].Adopted {
 			t.Errorf("result %+v", res[0])
