@@ -1,11 +1,7 @@
 package emulator
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -44,22 +40,6 @@ func DefaultOptions() Options {
 		RateLimitPerMinute: 250,
 		RateLimitPerHour:   5000,
 	}
-}
-
-// Faults are the settings that can change while the emulator runs
-// (SetFaults, PUT /_emulator/faults). Their JSON names are the flag names.
-type Faults struct {
-	FaultRate          float64
-	LostResponseRate   float64
-	ErroredRate        float64
-	RateLimitPerMinute int
-	RateLimitPerHour   int
-	Latency            time.Duration
-	// ActionDuration nil leaves the current default duration unchanged.
-	ActionDuration *time.Duration
-	// ActionDurations nil leaves the per-type overrides unchanged; an empty
-	// non-nil map removes them all.
-	ActionDurations map[string]time.Duration
 }
 
 // Server is the emulator: an http.Handler over in-memory state.
@@ -146,67 +126,6 @@ func (s *Server) Reset() {
 	s.stats.reset()
 }
 
-func faultsFromOptions(o Options) Faults {
-	d := o.ActionDuration
-	durations := make(map[string]time.Duration, len(o.ActionDurations))
-	for k, v := range o.ActionDurations {
-		durations[k] = v
-	}
-	return Faults{
-		FaultRate:          o.FaultRate,
-		LostResponseRate:   o.LostResponseRate,
-		ErroredRate:        o.ErroredRate,
-		RateLimitPerMinute: o.RateLimitPerMinute,
-		RateLimitPerHour:   o.RateLimitPerHour,
-		Latency:            o.Latency,
-		ActionDuration:     &d,
-		ActionDurations:    durations,
-	}
-}
-
-// SetFaults changes the run-time settings. See Faults for how nil fields are treated.
-func (s *Server) SetFaults(f Faults) {
-	cur := s.Faults()
-	next := f
-	if f.ActionDuration == nil {
-		next.ActionDuration = cur.ActionDuration
-	} else {
-		d := *f.ActionDuration
-		next.ActionDuration = &d
-	}
-	if f.ActionDurations == nil {
-		next.ActionDurations = cur.ActionDurations
-	} else {
-		m := make(map[string]time.Duration, len(f.ActionDurations))
-		for k, v := range f.ActionDurations {
-			m[k] = v
-		}
-		next.ActionDurations = m
-	}
-	s.cfg.Store(&next)
-}
-
-// Faults returns a copy of the current run-time settings.
-func (s *Server) Faults() Faults {
-	cur := s.cfg.Load()
-	out := *cur
-	d := *cur.ActionDuration
-	out.ActionDuration = &d
-	out.ActionDurations = make(map[string]time.Duration, len(cur.ActionDurations))
-	for k, v := range cur.ActionDurations {
-		out.ActionDurations[k] = v
-	}
-	return out
-}
-
-func (s *Server) durationFor(actionType string) time.Duration {
-	cfg := s.cfg.Load()
-	if d, ok := cfg.ActionDurations[actionType]; ok {
-		return d
-	}
-	return *cfg.ActionDuration
-}
-
 // chance reports true with probability p, from the seeded generator.
 func (s *Server) chance(p float64) bool {
 	if p <= 0 {
@@ -223,88 +142,3 @@ func (s *Server) randIntN(n int) int {
 	defer s.rngMu.Unlock()
 	return s.rng.IntN(n)
 }
-
-// Running is an emulator listening on a loopback port.
-type Running struct {
-	URL    string // http://127.0.0.1:PORT
-	Server *Server
-
-	httpServer *http.Server
-	listener   net.Listener
-	done       chan struct{}
-}
-
-// Start creates a Server and serves it on 127.0.0.1 at a free port.
-func Start(opts Options) (*Running, error) {
-	return StartOn("127.0.0.1:0", opts)
-}
-
-// StartOn is Start on a given loopback address. Non-loopback addresses are
-// refused: the emulator accepts a fixed token and must not be reachable from
-// other machines.
-func StartOn(addr string, opts Options) (*Running, error) {
-	if err := CheckLoopback(addr); err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", addr, err)
-	}
-	s := New(opts)
-	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	r := &Running{
-		URL:        "http://" + ln.Addr().String(),
-		Server:     s,
-		httpServer: hs,
-		listener:   ln,
-		done:       make(chan struct{}),
-	}
-	go func() {
-		defer close(r.done)
-		_ = hs.Serve(ln)
-	}()
-	return r, nil
-}
-
-// Shutdown stops accepting connections and waits for in-flight requests
-// until ctx ends.
-func (r *Running) Shutdown(ctx context.Context) error {
-	err := r.httpServer.Shutdown(ctx)
-	if err != nil {
-		_ = r.httpServer.Close()
-	}
-	<-r.done
-	r.Server.Close()
-	return err
-}
-
-// Close stops the listener and the server at once.
-func (r *Running) Close() {
-	_ = r.httpServer.Close()
-	<-r.done
-	r.Server.Close()
-}
-
-// CheckLoopback returns an error unless addr (host:port) names a loopback
-// address ("localhost", 127.0.0.0/8 or ::1).
-func CheckLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("listen address %q: %w", addr, err)
-	}
-	if host == "localhost" {
-		return nil
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("listen address %q is not a loopback address: the emulator only listens on 127.0.0.1, ::1 or localhost", addr)
-	}
-	return nil
-}
-
-// Errors returned by the direct Go methods.
-var (
-	ErrNotFound     = errors.New("not found")
-	ErrPendingEvent = errors.New("droplet already has a pending event")
-	ErrInvalid      = errors.New("invalid request")
-)

@@ -196,7 +196,7 @@ type PolicySpec struct {
 }
 
 // Stats are counters over the API requests served (control endpoints and the
-// direct Go methods are not counted).
+// Go control methods are not counted).
 type Stats struct {
 	TotalRequests int `json:"total_requests"`
 	// Requests counts requests by route pattern, e.g. "GET /v2/actions/{id}".

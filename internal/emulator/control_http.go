@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"encoding/json"
-	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -11,7 +10,7 @@ import (
 // Control endpoints under /_emulator/ are not part of DigitalOcean's API.
 // They need no token, are never rate limited, faulted or counted, and only
 // answer clients on the loopback interface.
-func (s *Server) adminRoutes() {
+func (s *Server) controlRoutes() {
 	s.handleAdmin("GET /_emulator/stats", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Stats())
 	})
@@ -168,104 +167,4 @@ func adminFail(w http.ResponseWriter, err error) {
 		he = &httpError{status: http.StatusUnprocessableEntity, id: "unprocessable_entity", msg: err.Error()}
 	}
 	writeJSON(w, he.status, APIError{ID: he.id, Message: he.msg})
-}
-
-// faultsJSON is the wire form of Faults; the names are the program's flags.
-type faultsJSON struct {
-	FaultRate          *float64          `json:"fault-rate,omitempty"`
-	LostResponseRate   *float64          `json:"lost-response-rate,omitempty"`
-	ErroredRate        *float64          `json:"errored-rate,omitempty"`
-	RateLimitPerMinute *int              `json:"rate-limit-per-minute,omitempty"`
-	RateLimitPerHour   *int              `json:"rate-limit-per-hour,omitempty"`
-	Latency            *string           `json:"latency,omitempty"`
-	ActionDuration     *string           `json:"action-duration,omitempty"`
-	ActionDurations    map[string]string `json:"action-durations,omitempty"`
-}
-
-// MarshalJSON writes every field, durations as Go duration strings ("2s").
-func (f Faults) MarshalJSON() ([]byte, error) {
-	lat := f.Latency.String()
-	j := faultsJSON{
-		FaultRate: &f.FaultRate, LostResponseRate: &f.LostResponseRate, ErroredRate: &f.ErroredRate,
-		RateLimitPerMinute: &f.RateLimitPerMinute, RateLimitPerHour: &f.RateLimitPerHour,
-		Latency: &lat, ActionDurations: map[string]string{},
-	}
-	if f.ActionDuration != nil {
-		d := f.ActionDuration.String()
-		j.ActionDuration = &d
-	}
-	for k, v := range f.ActionDurations {
-		j.ActionDurations[k] = v.String()
-	}
-	return json.Marshal(j)
-}
-
-// UnmarshalJSON sets only the fields present, so decoding into the current
-// settings is a partial update. "action-durations" replaces the whole map.
-func (f *Faults) UnmarshalJSON(b []byte) error {
-	var j faultsJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	if j.FaultRate != nil {
-		f.FaultRate = *j.FaultRate
-	}
-	if j.LostResponseRate != nil {
-		f.LostResponseRate = *j.LostResponseRate
-	}
-	if j.ErroredRate != nil {
-		f.ErroredRate = *j.ErroredRate
-	}
-	if j.RateLimitPerMinute != nil {
-		f.RateLimitPerMinute = *j.RateLimitPerMinute
-	}
-	if j.RateLimitPerHour != nil {
-		f.RateLimitPerHour = *j.RateLimitPerHour
-	}
-	if j.Latency != nil {
-		d, err := time.ParseDuration(*j.Latency)
-		if err != nil {
-			return fmt.Errorf("latency: %w", err)
-		}
-		f.Latency = d
-	}
-	if j.ActionDuration != nil {
-		d, err := time.ParseDuration(*j.ActionDuration)
-		if err != nil {
-			return fmt.Errorf("action-duration: %w", err)
-		}
-		f.ActionDuration = &d
-	}
-	if j.ActionDurations != nil {
-		m := make(map[string]time.Duration, len(j.ActionDurations))
-		for k, v := range j.ActionDurations {
-			d, err := time.ParseDuration(v)
-			if err != nil {
-				return fmt.Errorf("action-durations[%s]: %w", k, err)
-			}
-			m[k] = d
-		}
-		f.ActionDurations = m
-	}
-	return nil
-}
-
-func (f Faults) validate() error {
-	for name, v := range map[string]float64{"fault-rate": f.FaultRate, "lost-response-rate": f.LostResponseRate, "errored-rate": f.ErroredRate} {
-		if v < 0 || v > 1 {
-			return fmt.Errorf("%s must be between 0 and 1, not %v", name, v)
-		}
-	}
-	if f.RateLimitPerMinute < 0 || f.RateLimitPerHour < 0 {
-		return fmt.Errorf("rate limits must not be negative")
-	}
-	if f.Latency < 0 || (f.ActionDuration != nil && *f.ActionDuration < 0) {
-		return fmt.Errorf("durations must not be negative")
-	}
-	for k, v := range f.ActionDurations {
-		if v < 0 {
-			return fmt.Errorf("action-durations[%s] must not be negative", k)
-		}
-	}
-	return nil
 }
