@@ -144,6 +144,10 @@ func (s *Server) handleAdmin(pattern string, h http.HandlerFunc) {
 			adminError(w, http.StatusForbidden, "control endpoints only answer loopback clients")
 			return
 		}
+		if s.isClosed() {
+			writeClosed(w)
+			return
+		}
 		h(w, r)
 	})
 }

@@ -39,12 +39,20 @@ func (s *Server) handleAPI(pattern string, h apiHandler, o routeOptions) {
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, pattern string, h apiHandler, o routeOptions) {
 	cfg := s.cfg.Load()
+	if s.isClosed() {
+		writeClosed(w)
+		return
+	}
 	if cfg.Latency > 0 {
 		t := time.NewTimer(cfg.Latency)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
+			return
+		case <-s.closed:
+			t.Stop()
+			writeClosed(w)
 			return
 		}
 	}
@@ -95,6 +103,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, pattern string
 		resp.body = e
 	}
 	writeJSON(w, resp.status, resp.body)
+}
+
+// writeClosed answers a request that reached a closed Server.
+func writeClosed(w http.ResponseWriter) {
+	writeJSON(w, http.StatusServiceUnavailable, APIError{ID: "service_unavailable", Message: "The emulator has been closed."})
 }
 
 func writeServerError(w http.ResponseWriter, reqID string) {

@@ -62,11 +62,12 @@ func (r *Running) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// Close stops the listener and the server at once.
+// Close stops the server and the listener at once. The Server is closed
+// first so that requests waiting out their latency end without waiting.
 func (r *Running) Close() {
+	r.Server.Close()
 	_ = r.httpServer.Close()
 	<-r.done
-	r.Server.Close()
 }
 
 // CheckLoopback returns an error unless addr (host:port) names a loopback

@@ -64,6 +64,9 @@ type Server struct {
 	stats   *statsCollector
 	reqSeq  atomic.Uint64
 
+	// closed ends requests waiting out their latency and refuses new ones
+	// once Close is called.
+	closed    chan struct{}
 	closeOnce sync.Once
 }
 
@@ -72,7 +75,7 @@ func New(opts Options) *Server {
 	if len(opts.Tokens) == 0 {
 		opts.Tokens = []string{DefaultToken}
 	}
-	s := &Server{opts: opts, now: opts.Now}
+	s := &Server{opts: opts, now: opts.Now, closed: make(chan struct{})}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -95,11 +98,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// Close releases the Server. Timed events are evaluated lazily on each
-// request, so there are no goroutines to stop; Close exists so callers need
-// not know that.
+// Close releases the Server: requests waiting out the latency setting are
+// answered 503 at once, and every request after it gets 503 too. Timed
+// events are applied lazily on each request, so no timer or goroutine of the
+// Server's outlives Close. The Go control methods keep working on the state
+// as it was. Close may be called more than once.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() {})
+	s.closeOnce.Do(func() { close(s.closed) })
+}
+
+func (s *Server) isClosed() bool {
+	select {
+	case <-s.closed:
+		return true
+	default:
+		return false
+	}
 }
 
 // Reset drops all state and statistics and returns to what New(opts) built,
