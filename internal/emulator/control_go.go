@@ -179,7 +179,7 @@ func (s *Server) StartAction(dropletID int, actionType string, d time.Duration) 
 	if dr == nil {
 		return Action{}, fmt.Errorf("droplet %d: %w", dropletID, errNotFound)
 	}
-	if dr.pending != nil {
+	if dr.busy() {
 		return Action{}, fmt.Errorf("droplet %d: %w", dropletID, errPending)
 	}
 	var effect func(time.Time)

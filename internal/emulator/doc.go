@@ -43,11 +43,13 @@
 // # Control endpoints
 //
 // Under /_emulator/, answered only to loopback clients, without a token, and
-// never rate limited, faulted or counted in Stats:
+// never rate limited, faulted or counted in Stats. Bodies are decoded
+// strictly: an unknown field, a value of the wrong type or a missing required
+// field is a 400 whose message names the field.
 //
 //	GET    /_emulator/stats                              request counts per route pattern, actions started per type, peak per minute
 //	DELETE /_emulator/stats                              zero the counters
-//	GET    /_emulator/faults                             current fault settings
+//	GET    /_emulator/faults                             current run-time settings
 //	PUT    /_emulator/faults                             change them; the names are the program's flags, absent fields are kept:
 //	                                                     {"fault-rate":0.1,"lost-response-rate":0,"errored-rate":0,"latency":"50ms",
 //	                                                      "rate-limit-per-minute":250,"rate-limit-per-hour":5000,
@@ -59,6 +61,9 @@
 //	POST   /_emulator/droplets/{id}/fail_next_action     {"type": "power_off"} ("" = any type): the next one ends errored
 //	PUT    /_emulator/droplets/{id}/backup_policy        {"enabled": true, "plan": "weekly", "weekday": "MON", "hour": 4}: change made outside the API
 //	POST   /_emulator/droplets/{id}/actions              {"type": "reboot", "duration": "30s"}: an action started outside the API
+//	PUT    /_emulator/droplets/{id}/lock                 {"duration": "30s", "hide_locked": false}: actions get the pending-event
+//	                                                     422 with no action in progress; no duration = until DELETE
+//	DELETE /_emulator/droplets/{id}/lock                 release that lock
 //
 // The same operations are methods on Server for tests in Go.
 package emulator

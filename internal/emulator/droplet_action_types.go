@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -157,3 +159,21 @@ func (s *Server) prepareDropletActionLocked(d *droplet, req actionRequest) (func
 		return nil, invalid(fmt.Sprintf("%q is not a valid droplet action type.", req.Type))
 	}
 }
+
+// dropletActionTypes are the types prepareDropletActionLocked knows.
+var dropletActionTypes = []string{
+	"change_backup_policy", "change_kernel", "disable_backups", "enable_backups", "enable_ipv6",
+	"enable_private_networking", "password_reset", "power_cycle", "power_off", "power_on", "reboot",
+	"rebuild", "rename", "resize", "restore", "shutdown", "snapshot",
+}
+
+// ActionTypes returns, sorted, every action type the emulator's API starts:
+// the droplet action types, "create", and the image actions "convert" and
+// "transfer". They are the keys Options.ActionDurations and Faults.ActionDurations take.
+func ActionTypes() []string {
+	out := append(slices.Clone(dropletActionTypes), "create", "convert", "transfer")
+	slices.Sort(out)
+	return out
+}
+
+func quoted(xs []string) string { return `"` + strings.Join(xs, `", "`) + `"` }

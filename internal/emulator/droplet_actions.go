@@ -55,7 +55,7 @@ func (s *Server) dropletActions() resourceActions[actionRequest] {
 
 // startDropletActionLocked starts one droplet action requested through the API.
 func (s *Server) startDropletActionLocked(now time.Time, d *droplet, req actionRequest) (*action, error) {
-	if d.pending != nil {
+	if d.busy() {
 		return nil, errPending
 	}
 	effect, err := s.prepareDropletActionLocked(d, req)
@@ -79,7 +79,7 @@ func (s *Server) startTagActionLocked(now time.Time, tag string, req actionReque
 	var targets []*droplet
 	for _, d := range s.sortedDropletsLocked() {
 		if d.hasTag(tag) {
-			if d.pending != nil {
+			if d.busy() {
 				return nil, errPending
 			}
 			targets = append(targets, d)

@@ -100,7 +100,7 @@ func (s *Server) dropletViewLocked(d *droplet) Droplet {
 		Vcpus:       sz.vcpus,
 		Disk:        d.disk,
 		DiskInfo:    []DiskInfo{{Type: "local", Size: DiskSize{Amount: d.disk, Unit: "gib"}}},
-		Locked:      d.pending != nil,
+		Locked:      d.lockedField(),
 		Status:      d.status,
 		CreatedAt:   apiTime(d.createdAt),
 		Features:    append([]string{}, d.features...),

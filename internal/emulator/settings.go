@@ -3,6 +3,8 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 	"time"
 )
 
@@ -115,9 +117,10 @@ func (f Faults) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON sets only the fields present, so decoding into the current
 // settings is a partial update. "action-durations" replaces the whole map.
+// Unknown fields and values of the wrong type are errors that name the field.
 func (f *Faults) UnmarshalJSON(b []byte) error {
 	var j faultsJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := decodeStrict(b, &j); err != nil {
 		return err
 	}
 	if j.FaultRate != nil {
@@ -138,23 +141,27 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 	if j.Latency != nil {
 		d, err := time.ParseDuration(*j.Latency)
 		if err != nil {
-			return fmt.Errorf("latency: %w", err)
+			return bodyErrorf("field %q must be a duration such as \"500ms\": %v", "latency", err)
 		}
 		f.Latency = d
 	}
 	if j.ActionDuration != nil {
 		d, err := time.ParseDuration(*j.ActionDuration)
 		if err != nil {
-			return fmt.Errorf("action-duration: %w", err)
+			return bodyErrorf("field %q must be a duration such as \"2s\": %v", "action-duration", err)
 		}
 		f.ActionDuration = &d
 	}
 	if j.ActionDurations != nil {
 		m := make(map[string]time.Duration, len(j.ActionDurations))
+		types := ActionTypes()
 		for k, v := range j.ActionDurations {
+			if !slices.Contains(types, k) {
+				return bodyErrorf("field %q: %q is not an action type; the types are %s", "action-durations", k, quoted(types))
+			}
 			d, err := time.ParseDuration(v)
 			if err != nil {
-				return fmt.Errorf("action-durations[%s]: %w", k, err)
+				return bodyErrorf("field %q must map action types to durations such as \"20s\": %s: %v", "action-durations", k, err)
 			}
 			m[k] = d
 		}
@@ -162,6 +169,8 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
+
+func (*Faults) wireType() reflect.Type { return reflect.TypeFor[faultsJSON]() }
 
 func (f Faults) validate() error {
 	for name, v := range map[string]float64{"fault-rate": f.FaultRate, "lost-response-rate": f.LostResponseRate, "errored-rate": f.ErroredRate} {

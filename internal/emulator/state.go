@@ -31,6 +31,7 @@ type state struct {
 	actions []*action
 	events  eventHeap
 	seq     int
+	lockGen int
 	// ignoreShutdown holds droplet IDs whose guest ignores shutdown; it is
 	// kept apart from the droplets so that IDs can be named in advance.
 	ignoreShutdown map[int]bool
@@ -74,6 +75,7 @@ type droplet struct {
 	ipv6 bool
 
 	pending  *action
+	heldBy   *dropletLock   // a lock with no visible action (LockDroplet)
 	failNext map[string]int // action type ("" = any) → how many of the next ones end errored
 }
 

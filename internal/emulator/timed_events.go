@@ -14,6 +14,7 @@ const (
 	evActionDone eventKind = iota
 	evBackupWindow
 	evBackupExpire
+	evLockEnd
 )
 
 type event struct {
@@ -71,6 +72,8 @@ func (s *Server) advanceLocked(now time.Time) {
 				continue
 			}
 			s.removeImageLocked(img)
+		case evLockEnd:
+			s.endLockLocked(e.id, e.gen)
 		}
 	}
 	s.updateNextDueLocked()
