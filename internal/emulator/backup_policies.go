@@ -34,32 +34,42 @@ func (s *Server) listBackupPolicies(r *http.Request, _ time.Time) response {
 	}{out, l, meta{len(all)}}}
 }
 
-// SupportedPolicies is what GET /v2/droplets/backups/supported_policies lists.
-func SupportedPolicies() []SupportedPolicy {
-	return []SupportedPolicy{
-		{Name: "weekly", PossibleWindowStarts: slices.Clone(backupHours), WindowLengthHours: backupWindowHours,
-			RetentionPeriodDays: weeklyRetentionDays, PossibleDays: slices.Clone(weekdays)},
-		{Name: "daily", PossibleWindowStarts: slices.Clone(backupHours), WindowLengthHours: backupWindowHours,
-			RetentionPeriodDays: dailyRetentionDays, PossibleDays: []string{}},
+// SupportedPolicies is what GET /v2/droplets/backups/supported_policies lists
+// with the default options: the basic plans, then the usage-based ones.
+func SupportedPolicies() []SupportedPolicy { return supportedPolicyViews(backupPlans) }
+
+// SupportedPolicies is what this Server's supported_policies lists now: without
+// the usage-based plans when they are switched off.
+func (s *Server) SupportedPolicies() []SupportedPolicy { return supportedPolicyViews(s.offeredPlans()) }
+
+func supportedPolicyViews(plans []backupPlan) []SupportedPolicy {
+	out := make([]SupportedPolicy, 0, len(plans))
+	for _, p := range plans {
+		out = append(out, SupportedPolicy{
+			Name: p.name, PossibleWindowStarts: slices.Clone(p.windowStarts), WindowLengthHours: p.windowHours,
+			RetentionPeriodDays: p.retention, PossibleDays: slices.Clone(p.days),
+			MinRetentionPeriodDays: p.minRetention, MaxRetentionPeriodDays: p.maxRetention,
+		})
 	}
+	return out
 }
 
 func (s *Server) supportedPolicies(*http.Request, time.Time) response {
 	return response{http.StatusOK, struct {
 		SupportedPolicies []SupportedPolicy `json:"supported_policies"`
-	}{SupportedPolicies()}}
+	}{s.SupportedPolicies()}}
 }
 
 func (s *Server) policyRecordLocked(d *droplet) PolicyRecord {
 	r := PolicyRecord{DropletID: d.id, BackupEnabled: d.backups}
 	if d.backups {
 		p := &BackupPolicy{Plan: d.policy.plan, Hour: d.policy.hour,
-			WindowLengthHours: backupWindowHours, RetentionPeriodDays: d.policy.retentionDays()}
+			WindowLengthHours: d.policy.windowHours(), RetentionPeriodDays: d.policy.retentionDays()}
 		if d.policy.plan == "weekly" {
 			p.Weekday = d.policy.weekday
 		}
 		r.BackupPolicy = p
-		r.NextBackupWindow = &BackupWindow{Start: d.nextWindow, End: d.nextWindow.Add(backupWindowHours * time.Hour)}
+		r.NextBackupWindow = nextWindowView(d)
 	}
 	return r
 }

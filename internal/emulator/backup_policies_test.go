@@ -10,7 +10,9 @@ import (
 )
 
 func TestBackupPolicyLists(t *testing.T) {
-	e := newEnv(t, func(o *emulator.Options) { o.Droplets = 3 })
+	// An account without usage-based plans lists exactly the basic two
+	// (TestSupportedPoliciesListUsageBasedPlans covers the others).
+	e := newEnv(t, func(o *emulator.Options) { o.Droplets = 3; o.NoUsageBasedBackups = true })
 	all := map[int]*godo.DropletBackupPolicy{}
 	opt := &godo.ListOptions{PerPage: 2}
 	for {

@@ -32,7 +32,12 @@ func (s *Server) disableBackupsLocked(d *droplet) {
 }
 
 func (s *Server) takeBackupLocked(d *droplet, at time.Time) *image {
-	img := s.dropletImageLocked(d, "backup", fmt.Sprintf("%s %s", d.name, apiTime(at).Format("2006-01-02")), at)
+	name := fmt.Sprintf("%s %s", d.name, apiTime(at).Format("2006-01-02"))
+	if d.policy.backupPlan().usageBased {
+		// Several backups a day: the name also says when (the real naming is unknown).
+		name = fmt.Sprintf("%s %s", d.name, apiTime(at).Format("2006-01-02 15:04"))
+	}
+	img := s.dropletImageLocked(d, "backup", name, at)
 	exp := apiTime(at).AddDate(0, 0, d.policy.retentionDays())
 	img.view.ExpiresAt = &exp
 	d.backupIDs = append(d.backupIDs, img.view.ID)
@@ -47,4 +52,9 @@ func (s *Server) takeSnapshotLocked(d *droplet, name string, at time.Time) *imag
 	img := s.dropletImageLocked(d, "snapshot", name, at)
 	d.snapshotIDs = append(d.snapshotIDs, img.view.ID)
 	return img
+}
+
+// nextWindowView is next_backup_window: the next window, as long as the plan's windows.
+func nextWindowView(d *droplet) *BackupWindow {
+	return &BackupWindow{Start: d.nextWindow, End: d.nextWindow.Add(time.Duration(d.policy.windowHours()) * time.Hour)}
 }

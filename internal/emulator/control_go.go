@@ -39,7 +39,7 @@ func (s *Server) createDropletSpec(spec DropletSpec) (Droplet, error) {
 		}
 	}
 	if spec.Backups || spec.BackupPolicy != nil {
-		pol, err := resolvePolicy(spec.BackupPolicy, nil, s.defaultHour(s.st.nextDropletID))
+		pol, err := s.resolvePolicy(spec.BackupPolicy, nil, s.st.nextDropletID)
 		if err != nil {
 			return Droplet{}, err
 		}
@@ -99,7 +99,7 @@ func (s *Server) SetBackupPolicy(id int, enabled bool, p PolicySpec) error {
 	if d.backups {
 		cur = &d.policy
 	}
-	pol, err := resolvePolicy(&p, cur, s.defaultHour(id))
+	pol, err := s.resolvePolicy(&p, cur, id)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,15 @@
 // "Droplet already has a pending event.". Time is evaluated lazily on each
 // request against Options.Now, so a test clock can move time without
 // sleeping; scheduled backups are taken when their window opens and backups
-// disappear when their retention (7 days daily, 28 days weekly) ends.
+// disappear when their retention (7 days daily, 28 days weekly, chosen for
+// the usage-based plans) ends.
+//
+// Besides daily and weekly, backup policies take the usage-based plans
+// intra_daily_4h, intra_daily_6h and intra_daily_12h, with
+// window_length_hours and retention_period_days, unless
+// Options.NoUsageBasedBackups (or the usage-based-backups setting) makes the
+// account one that does not offer them. The API spec does not describe them;
+// backup_plans.go says which parts are guesses.
 //
 // IDs come from separate ranges — droplets from 100000, images from
 // 200000000, actions from 3000000000 — so an ID used for the wrong kind of
@@ -53,7 +61,8 @@
 //	PUT    /_emulator/faults                             change them; the names are the program's flags, absent fields are kept:
 //	                                                     {"fault-rate":0.1,"lost-response-rate":0,"errored-rate":0,"latency":"50ms",
 //	                                                      "rate-limit-per-minute":250,"rate-limit-per-hour":5000,
-//	                                                      "action-duration":"2s","action-durations":{"snapshot":"20s"}}
+//	                                                      "action-duration":"2s","action-durations":{"snapshot":"20s"},
+//	                                                      "usage-based-backups":true}
 //	POST   /_emulator/reset                              back to the state at start
 //	POST   /_emulator/droplets                           create an active droplet: {"name","region","size","image","tags","backups","backup_policy"}
 //	POST   /_emulator/droplets/{id}/backups              take a backup now

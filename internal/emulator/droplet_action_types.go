@@ -31,7 +31,7 @@ func (s *Server) prepareDropletActionLocked(d *droplet, req actionRequest) (func
 		}
 		// Enabling backups that are already on is accepted and applies the
 		// policy, if any; whether the real API rejects it is unknown.
-		p, err := resolvePolicy(req.BackupPolicy, cur, s.defaultHour(id))
+		p, err := s.resolvePolicy(req.BackupPolicy, cur, id)
 		if err != nil {
 			return nil, err
 		}
@@ -45,7 +45,7 @@ func (s *Server) prepareDropletActionLocked(d *droplet, req actionRequest) (func
 			// reference's behaviour checklist).
 			return nil, invalid("Backups are not enabled for this Droplet.")
 		}
-		p, err := resolvePolicy(req.BackupPolicy, &d.policy, s.defaultHour(id))
+		p, err := s.resolvePolicy(req.BackupPolicy, &d.policy, id)
 		if err != nil {
 			return nil, err
 		}

@@ -119,7 +119,7 @@ func (s *Server) dropletViewLocked(d *droplet) Droplet {
 		v.Kernel = &k
 	}
 	if d.backups {
-		v.NextBackupWindow = &BackupWindow{Start: d.nextWindow, End: d.nextWindow.Add(backupWindowHours * time.Hour)}
+		v.NextBackupWindow = nextWindowView(d)
 	}
 	a, b := d.id/256%256, d.id%256
 	v.Networks.V4 = []NetworkV4{

@@ -138,7 +138,7 @@ func (s *Server) createDroplets(r *http.Request, _ time.Time) response {
 	var pol policy
 	if req.Backups {
 		// backup_policy without backups: true is ignored (undocumented).
-		p, err := resolvePolicy(req.BackupPolicy, nil, s.defaultHour(s.st.nextDropletID))
+		p, err := s.resolvePolicy(req.BackupPolicy, nil, s.st.nextDropletID)
 		if err != nil {
 			return errResponse(err)
 		}

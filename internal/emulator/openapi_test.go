@@ -108,6 +108,23 @@ func patchSpecDefects(doc *openapi3.T) error {
 		s.Enum = append(s.Enum, "")
 	}
 
+	// The spec predates the usage-based backup plans: their names join the
+	// plan enum, and their writable window_length_hours and
+	// retention_period_days (read-only in the spec) are let through in
+	// requests. The emulator's names for them are partly guesses.
+	plan, err := property(doc, "droplets_models_droplet_backup_policy", "plan")
+	if err != nil {
+		return err
+	}
+	plan.Enum = append(plan.Enum, "intra_daily_4h", "intra_daily_6h", "intra_daily_12h")
+	for _, p := range []string{"window_length_hours", "retention_period_days"} {
+		s, err := property(doc, "droplets_models_droplet_backup_policy", p)
+		if err != nil {
+			return err
+		}
+		s.ReadOnly = false
+	}
+
 	// next_backup_window is nullable inside an allOf wrapper, which
 	// kin-openapi does not honour; the real API sends null when backups are
 	// off. The wrapper itself is made nullable.

@@ -26,6 +26,10 @@ type Options struct {
 	// IgnoreShutdown lists droplet IDs whose guest ignores shutdown. The IDs
 	// may belong to droplets created later (IDs are assigned in order).
 	IgnoreShutdown []int
+	// NoUsageBasedBackups makes the account one that does not offer the
+	// usage-based backup plans (intra_daily_4h, _6h, _12h): they are left out
+	// of supported_policies and refused like an unknown plan.
+	NoUsageBasedBackups bool
 }
 
 // DefaultToken is the token accepted when Options.Tokens is empty.

@@ -22,6 +22,9 @@ type Faults struct {
 	// ActionDurations nil leaves the per-type overrides unchanged; an empty
 	// non-nil map removes them all.
 	ActionDurations map[string]time.Duration
+	// UsageBasedBackups says whether the account offers the usage-based
+	// backup plans (see Options.NoUsageBasedBackups); nil leaves it unchanged.
+	UsageBasedBackups *bool
 }
 
 func faultsFromOptions(o Options) Faults {
@@ -39,6 +42,7 @@ func faultsFromOptions(o Options) Faults {
 		Latency:            o.Latency,
 		ActionDuration:     &d,
 		ActionDurations:    durations,
+		UsageBasedBackups:  ptr(!o.NoUsageBasedBackups),
 	}
 }
 
@@ -51,6 +55,10 @@ func (s *Server) SetFaults(f Faults) {
 	} else {
 		d := *f.ActionDuration
 		next.ActionDuration = &d
+	}
+	next.UsageBasedBackups = ptr(*cur.UsageBasedBackups)
+	if f.UsageBasedBackups != nil {
+		next.UsageBasedBackups = ptr(*f.UsageBasedBackups)
 	}
 	if f.ActionDurations == nil {
 		next.ActionDurations = cur.ActionDurations
@@ -70,6 +78,7 @@ func (s *Server) Faults() Faults {
 	out := *cur
 	d := *cur.ActionDuration
 	out.ActionDuration = &d
+	out.UsageBasedBackups = ptr(*cur.UsageBasedBackups)
 	out.ActionDurations = make(map[string]time.Duration, len(cur.ActionDurations))
 	for k, v := range cur.ActionDurations {
 		out.ActionDurations[k] = v
@@ -95,6 +104,7 @@ type faultsJSON struct {
 	Latency            *string           `json:"latency,omitempty"`
 	ActionDuration     *string           `json:"action-duration,omitempty"`
 	ActionDurations    map[string]string `json:"action-durations,omitempty"`
+	UsageBasedBackups  *bool             `json:"usage-based-backups,omitempty"`
 }
 
 // MarshalJSON writes every field, durations as Go duration strings ("2s").
@@ -103,7 +113,7 @@ func (f Faults) MarshalJSON() ([]byte, error) {
 	j := faultsJSON{
 		FaultRate: &f.FaultRate, LostResponseRate: &f.LostResponseRate, ErroredRate: &f.ErroredRate,
 		RateLimitPerMinute: &f.RateLimitPerMinute, RateLimitPerHour: &f.RateLimitPerHour,
-		Latency: &lat, ActionDurations: map[string]string{},
+		Latency: &lat, ActionDurations: map[string]string{}, UsageBasedBackups: f.UsageBasedBackups,
 	}
 	if f.ActionDuration != nil {
 		d := f.ActionDuration.String()
@@ -137,6 +147,9 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 	}
 	if j.RateLimitPerHour != nil {
 		f.RateLimitPerHour = *j.RateLimitPerHour
+	}
+	if j.UsageBasedBackups != nil {
+		f.UsageBasedBackups = ptr(*j.UsageBasedBackups)
 	}
 	if j.Latency != nil {
 		d, err := time.ParseDuration(*j.Latency)
@@ -191,3 +204,5 @@ func (f Faults) validate() error {
 	}
 	return nil
 }
+
+func ptr[T any](v T) *T { return &v }
