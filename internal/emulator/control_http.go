@@ -14,28 +14,19 @@ import (
 // answer clients on the loopback interface. Their bodies are decoded
 // strictly (see decodeControl).
 func (s *Server) controlRoutes() {
-	s.handleAdmin("GET /_emulator/stats", func(w http.ResponseWriter, r *http.Request) error {
-		if err := decodeNoBody(r); err != nil {
-			return err
-		}
+	s.handleAdmin("GET /_emulator/stats", noBody(func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, s.Stats())
 		return nil
-	})
-	s.handleAdmin("DELETE /_emulator/stats", func(w http.ResponseWriter, r *http.Request) error {
-		if err := decodeNoBody(r); err != nil {
-			return err
-		}
+	}))
+	s.handleAdmin("DELETE /_emulator/stats", noBody(func(w http.ResponseWriter, r *http.Request) error {
 		s.ResetStats()
 		w.WriteHeader(http.StatusNoContent)
 		return nil
-	})
-	s.handleAdmin("GET /_emulator/faults", func(w http.ResponseWriter, r *http.Request) error {
-		if err := decodeNoBody(r); err != nil {
-			return err
-		}
+	}))
+	s.handleAdmin("GET /_emulator/faults", noBody(func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, s.Faults())
 		return nil
-	})
+	}))
 	s.handleAdmin("PUT /_emulator/faults", func(w http.ResponseWriter, r *http.Request) error {
 		// Fields left out keep their current values.
 		f := s.Faults()
@@ -49,14 +40,11 @@ func (s *Server) controlRoutes() {
 		writeJSON(w, http.StatusOK, s.Faults())
 		return nil
 	})
-	s.handleAdmin("POST /_emulator/reset", func(w http.ResponseWriter, r *http.Request) error {
-		if err := decodeNoBody(r); err != nil {
-			return err
-		}
+	s.handleAdmin("POST /_emulator/reset", noBody(func(w http.ResponseWriter, r *http.Request) error {
 		s.Reset()
 		w.WriteHeader(http.StatusNoContent)
 		return nil
-	})
+	}))
 	s.handleAdmin("POST /_emulator/droplets", func(w http.ResponseWriter, r *http.Request) error {
 		var spec DropletSpec
 		if err := decodeControl(r, &spec); err != nil {
@@ -195,6 +183,17 @@ func (s *Server) controlRoutes() {
 
 // controlHandler serves one control endpoint; an error it returns is the answer.
 type controlHandler func(w http.ResponseWriter, r *http.Request) error
+
+// noBody wraps the handler of an endpoint that takes no body: anything but
+// nothing or {} is refused.
+func noBody(h controlHandler) controlHandler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := decodeNoBody(r); err != nil {
+			return err
+		}
+		return h(w, r)
+	}
+}
 
 // handleDroplet registers a control endpoint on /_emulator/droplets/{id}/….
 // Handlers check the body before whether the droplet exists, so a bad body
