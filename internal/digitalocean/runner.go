@@ -210,19 +210,6 @@ func (r *dropletRun) begin(ctx context.Context) *godo.Action {
 			r.skip("nothing to change")
 			return nil
 		}
-		if r.job.SkipNoop {
-			if r.droplet.Locked {
-				if err := r.waitIdleThenRead(ctx, req.Type); err != nil {
-					r.fail(err)
-					return nil
-				}
-				continue
-			}
-			if reason := noop(req.Type, r.droplet); reason != "" {
-				r.skip(reason)
-				return nil
-			}
-		}
 		body, err := req.body()
 		if err != nil {
 			r.fail(err)
@@ -238,6 +225,21 @@ func (r *dropletRun) begin(ctx context.Context) *godo.Action {
 				r.res.Action, r.res.Adopted, r.began = *a, true, c.clock.Now()
 				r.prog.emit(Event{Kind: EventAdopted, ActionID: a.ID, ActionType: a.Type, Status: a.Status})
 				return a
+			}
+		}
+		// After adoption: an action of this type left running is followed rather than waited
+		// out and then judged needless.
+		if r.job.SkipNoop {
+			if r.droplet.Locked {
+				if err := r.waitIdleThenRead(ctx, req.Type); err != nil {
+					r.fail(err)
+					return nil
+				}
+				continue
+			}
+			if reason := noop(req.Type, r.droplet); reason != "" {
+				r.skip(reason)
+				return nil
 			}
 		}
 		a, err := c.start(ctx, dropletTarget(id, *req), body, r.st, r.job.Decide != nil || r.job.SkipNoop)
