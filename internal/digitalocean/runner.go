@@ -129,6 +129,11 @@ func (j *Job) validate() error {
 	if j.Tag != "" && !AllowedByTag(j.Request.Type) {
 		return fmt.Errorf("%w: DigitalOcean does not run %s by tag", ErrInvalid, j.Request.Type)
 	}
+	if j.Tag != "" && j.Request.BackupPolicy != nil {
+		// The by-tag request has no backup policy; sending one droplet by droplet instead would
+		// not be what was asked.
+		return fmt.Errorf("%w: a backup policy cannot be sent by tag", ErrInvalid)
+	}
 	return nil
 }
 
