@@ -9,7 +9,7 @@
 // # The action runner
 //
 // Every droplet action runs through Client.Execute (runner.go), whatever asks for it: a
-// resource, a Terraform action, a by-tag run. A Job names a droplet or a tag and either the
+// resource, an action invoked on its own, a by-tag run. A Job names a droplet or a tag and either the
 // action (Request) or a function that decides it from what the droplet holds (Decide); Execute
 // returns one Result per droplet: the action in its last known state, whether it was adopted,
 // why nothing was sent, or its own error. Nothing is joined for callers to take apart again.

@@ -158,3 +158,27 @@ func TestExecuteShutdownFallsBackToPowerOff(t *testing.T) {
 		}
 	})
 }
+
+// With Adopt as well, a power_off still running from an earlier run is adopted and followed,
+// rather than waited out and then found needless.
+func TestExecuteAdoptBeforeSkipNoop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := emulator.New(emulator.Options{})
+		id := s.CreateDroplet(emulator.DropletSpec{Name: "db"}).ID
+		left, err := s.StartAction(id, "power_off", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := bubbleClient(t, s, nil)
+		res, err := c.Execute(context.Background(), Job{DropletID: id, Request: ActionRequest{Type: "power_off"}, Adopt: true, SkipNoop: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := res[0]; !r.Adopted || r.Action.ID != left.ID || r.Action.Status != "completed" || r.Skipped != "" {
+			t.Errorf("result %+v, want action %d adopted", r, left.ID)
+		}
+		if n := countActions(s, id, "power_off"); n != 1 {
+			t.Errorf("%d power_off actions, want 1", n)
+		}
+	})
+}

@@ -248,6 +248,7 @@ func TestExecuteRejectsBadJobs(t *testing.T) {
 		"not by tag":           {Tag: "x", Request: ActionRequest{Type: "reboot"}},
 		"force after a reboot": {DropletID: 1, Request: ActionRequest{Type: "reboot"}, ForceAfter: time.Minute},
 		"resize without size":  {DropletID: 1, Request: ActionRequest{Type: "resize"}},
+		"policy by tag":        {Tag: "x", Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "daily"}}},
 	} {
 		if _, err := c.Execute(ctxTimeout(t, 5*time.Second), job); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: %v, want ErrInvalid", name, err)
