@@ -147,20 +147,23 @@ func (e *Env) CreateDroplet(t testing.TB, name string, tags ...string) int {
 func (e *Env) Droplet(t testing.TB, id int) *godo.Droplet {
 	t.Helper()
 	d, _, err := e.Godo.Droplets.Get(context.Background(), id)
-	if err != nil {
-		t.Fatalf("read droplet %d: %v", id, err)
-	}
-	return d
+	return must(t, d, err, "read droplet %d", id)
 }
 
 // BackupPolicy reads a droplet's backup policy through the API.
 func (e *Env) BackupPolicy(t testing.TB, id int) *godo.DropletBackupPolicy {
 	t.Helper()
 	p, _, err := e.Godo.Droplets.GetBackupPolicy(context.Background(), id)
+	return must(t, p, err, "read backup policy of droplet %d", id)
+}
+
+// must returns v, or fails the test with what (a format for args) when err is set.
+func must[T any](t testing.TB, v T, err error, what string, args ...any) T {
+	t.Helper()
 	if err != nil {
-		t.Fatalf("read backup policy of droplet %d: %v", id, err)
+		t.Fatalf(what+": %v", append(args, err)...)
 	}
-	return p
+	return v
 }
 
 // SkipIfReal skips a test that needs the emulator's control over the API (faults, forced errors).

@@ -49,13 +49,12 @@ func (r Backups) HCL() string {
 // Action is a droplet_action resource on DropletID or, when Tag is set, on every droplet with the
 // tag. Name is the action's `name` argument; Trigger, when set, is its triggers' `run` value.
 type Action struct {
-	Label     string // "test" when empty
-	Type      string
-	DropletID int
-	Tag       string
-	Name      string
-	Trigger   string
-	Args      string
+	Label string // "test" when empty
+	Type  string
+	// Where it runs: on DropletID, or on every droplet with Tag when that is set.
+	DropletID           int
+	Tag                 string
+	Name, Trigger, Args string
 }
 
 // HCL implements Block.
@@ -78,9 +77,8 @@ func (r Action) HCL() string {
 type Power struct {
 	Label     string // "test" when empty
 	DropletID int
-	State     string
-	Shutdown  string
-	Args      string
+	// State is "on" or "off"; Shutdown, when set, "graceful" or "force".
+	State, Shutdown, Args string
 }
 
 // HCL implements Block.

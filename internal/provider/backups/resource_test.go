@@ -205,13 +205,8 @@ func TestAccDropletBackups_defaultPolicy(t *testing.T) {
 					expectActions(env, id, map[string]int{"enable_backups": 1, "change_backup_policy": 0}),
 				},
 			},
-			{
-				// The API's choices are stored; the same configuration plans nothing.
-				Config: backupsConfig(env, id, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			// The API's choices are stored; the same configuration plans nothing.
+			acctest.EmptyPlan(backupsConfig(env, id, "")),
 			{
 				ResourceName:      backupsAddr,
 				ImportState:       true,
@@ -272,13 +267,8 @@ func TestAccDropletBackups_daily(t *testing.T) {
 					expectActions(env, id, map[string]int{"enable_backups": 1, "change_backup_policy": 0}),
 				},
 			},
-			{
-				Config: backupsConfig(env, id, `  plan = "daily"
-  hour = 20`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(backupsConfig(env, id, `  plan = "daily"
+  hour = 20`)),
 		},
 		CheckDestroy: func(*terraform.State) error { return compareDisabled(env, id) },
 	})
@@ -306,12 +296,7 @@ func TestAccDropletBackups_weekly(t *testing.T) {
 					expectActions(env, id, map[string]int{"enable_backups": 1, "change_backup_policy": 0}),
 				},
 			},
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(cfg),
 			{
 				ResourceName:      backupsAddr,
 				ImportState:       true,
@@ -384,12 +369,7 @@ func TestAccDropletBackups_updateInPlace(t *testing.T) {
 				expectBackups(env, id, s.want),
 				expectActions(env, id, map[string]int{"enable_backups": 1, "change_backup_policy": s.changes, "disable_backups": 0}),
 			},
-		}, resource.TestStep{
-			Config: backupsConfig(env, id, s.args),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-		})
+		}, acctest.EmptyPlan(backupsConfig(env, id, s.args)))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
@@ -453,12 +433,7 @@ func TestAccDropletBackups_enabledOffOn(t *testing.T) {
 					}),
 				),
 			},
-			{
-				Config: backupsConfig(env, id, `  enabled = false`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(backupsConfig(env, id, `  enabled = false`)),
 			{
 				ResourceName:      backupsAddr,
 				ImportState:       true,
@@ -480,12 +455,7 @@ func TestAccDropletBackups_enabledOffOn(t *testing.T) {
 					expectActions(env, id, map[string]int{"enable_backups": 2, "disable_backups": 1, "change_backup_policy": 0}),
 				},
 			},
-			{
-				Config: backupsConfig(env, id, `  enabled = true`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(backupsConfig(env, id, `  enabled = true`)),
 		},
 		CheckDestroy: func(*terraform.State) error { return compareDisabled(env, id) },
 	})
@@ -664,12 +634,7 @@ resource "droplet_backups" "other" {
 					}),
 				},
 			},
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(cfg),
 		},
 	})
 }
@@ -713,12 +678,7 @@ resource "droplet_backups" "off" {
 					}),
 				},
 			},
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(cfg),
 		},
 		CheckDestroy: func(*terraform.State) error {
 			// Already off: destroying sends nothing.
@@ -767,16 +727,10 @@ func TestAccDropletBackups_importExisting(t *testing.T) {
 					return nil
 				},
 			},
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectBackups(env, id, wantBackups{true, "weekly", "MON", hourPtr(20)}),
-					expectActions(env, id, map[string]int{"enable_backups": 0, "change_backup_policy": 0}),
-				},
-			},
+			acctest.EmptyPlan(cfg,
+				expectBackups(env, id, wantBackups{true, "weekly", "MON", hourPtr(20)}),
+				expectActions(env, id, map[string]int{"enable_backups": 0, "change_backup_policy": 0}),
+			),
 			{
 				// An import block against the same droplet also plans nothing but the import.
 				ResourceName:    backupsAddr,

@@ -396,16 +396,10 @@ func TestAccDropletAction_triggers(t *testing.T) {
 					newID.AddStateValue(actionAddr, tfjsonpath.New("id")),
 				},
 			},
-			{
-				Config: cfg("a1", "10m"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(t, env, map[int][]string{id: {"reboot:completed"}}),
-					sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
-				},
-			},
+			acctest.EmptyPlan(cfg("a1", "10m"),
+				expectActionHistory(t, env, map[int][]string{id: {"reboot:completed"}}),
+				sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
+			),
 			{
 				Config: cfg("a1", "20m"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{

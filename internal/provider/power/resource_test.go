@@ -139,16 +139,9 @@ func TestAccDropletPower_gracefulOffThenOn(t *testing.T) {
 					powerActions(t, env, id, "active", "shutdown:completed", "power_on:completed"),
 				),
 			},
-			{
-				// Same configuration again: nothing to do, nothing sent.
-				Config: powerConfig(env, id, `  state = "on"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					powerActions(t, env, id, "active", "shutdown:completed", "power_on:completed"),
-				},
-			},
+			// Same configuration again: nothing to do, nothing sent.
+			acctest.EmptyPlan(powerConfig(env, id, `  state = "on"`),
+				powerActions(t, env, id, "active", "shutdown:completed", "power_on:completed")),
 		},
 	})
 }
@@ -347,13 +340,8 @@ func TestAccDropletPower_import(t *testing.T) {
 					return nil
 				},
 			},
-			{
-				Config: powerConfig(env, on, `  state = "on"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: append(powerState("on", "active"), powerActions(t, env, on, "active")),
-			},
+			acctest.EmptyPlan(powerConfig(env, on, `  state = "on"`),
+				append(powerState("on", "active"), powerActions(t, env, on, "active"))...),
 			{
 				ResourceName:    powerAddr,
 				ImportState:     true,
