@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/digitalocean"
+	"github.com/dropletops/terraform-provider-droplet/internal/provider/providerutil"
 )
 
 // actionRequest turns the plan into the API layer's request; call it after validate.
@@ -34,13 +35,20 @@ func (m dropletActionModel) actionRequest(ctx context.Context) (digitalocean.Act
 		var p actionBackupPolicyModel
 		diags.Append(m.BackupPolicy.As(ctx, &p, basetypes.ObjectAsOptions{})...)
 		policy := &digitalocean.Policy{Plan: p.Plan.ValueString(), Weekday: p.Weekday.ValueString()}
-		if !p.Hour.IsNull() {
-			h := int(p.Hour.ValueInt64())
-			policy.Hour = &h
-		}
+		policy.Hour = optionalInt(p.Hour)
+		policy.WindowLengthHours = optionalInt(p.WindowLengthHours)
+		policy.RetentionPeriodDays = optionalInt(p.RetentionPeriodDays)
 		req.BackupPolicy = policy
 	}
 	return req, diags
+}
+
+func optionalInt(v types.Int64) *int {
+	if v.IsNull() {
+		return nil
+	}
+	n := int(v.ValueInt64())
+	return &n
 }
 
 // setResult records the completed actions, sorted by droplet ID so the lists are stable.
@@ -117,7 +125,15 @@ type dropletActionModel struct {
 }
 
 type actionBackupPolicyModel struct {
-	Plan    types.String `tfsdk:"plan"`
-	Weekday types.String `tfsdk:"weekday"`
-	Hour    types.Int64  `tfsdk:"hour"`
+	Plan                types.String `tfsdk:"plan"`
+	Weekday             types.String `tfsdk:"weekday"`
+	Hour                types.Int64  `tfsdk:"hour"`
+	WindowLengthHours   types.Int64  `tfsdk:"window_length_hours"`
+	RetentionPeriodDays types.Int64  `tfsdk:"retention_period_days"`
+}
+
+// values are the policy's arguments, for the checks shared with droplet_backups.
+func (p actionBackupPolicyModel) values() providerutil.BackupPolicyValues {
+	return providerutil.BackupPolicyValues{Plan: p.Plan, Weekday: p.Weekday, Hour: p.Hour,
+		WindowLengthHours: p.WindowLengthHours, RetentionDays: p.RetentionPeriodDays, Block: argBackupPolicy}
 }

@@ -46,6 +46,7 @@ var (
 	_ resource.ResourceWithValidateConfig   = (*dropletActionResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*dropletActionResource)(nil)
 	_ resource.ResourceWithImportState      = (*dropletActionResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*dropletActionResource)(nil)
 )
 
 // NewResource returns the droplet_action resource: a one-shot droplet action, run on
@@ -165,21 +166,39 @@ func (r *dropletActionResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Attributes: map[string]schema.Attribute{
 					"plan": schema.StringAttribute{
 						Required: true,
-						MarkdownDescription: "How often backups are taken: `daily` (kept 7 days) or `weekly` " +
-							"(kept 28 days).",
+						MarkdownDescription: "How often backups are taken: `daily` (kept 7 days), `weekly` (kept 28 " +
+							"days), or a usage-based plan that backs up every 4, 6 or 12 hours and keeps backups " +
+							"`retention_period_days`: " + providerutil.Quoted(providerutil.UsageBasedBackupPlans) + ". When " +
+							"the provider is configured, a plan DigitalOcean does not offer the account fails at plan time.",
 						Validators: []validator.String{stringvalidator.OneOf(providerutil.BackupPlans...)},
 					},
 					"weekday": schema.StringAttribute{
 						Optional: true,
-						MarkdownDescription: "Day of the weekly backup: one of `SUN`, `MON`, `TUE`, `WED`, `THU`, " +
-							"`FRI`, `SAT`. Only with `plan = \"weekly\"`; when omitted DigitalOcean picks the day.",
+						MarkdownDescription: "Day of the weekly backup: one of " + providerutil.Quoted(providerutil.BackupWeekdays) +
+							". Only with `plan = \"weekly\"`; when omitted DigitalOcean picks the day.",
 						Validators: []validator.String{stringvalidator.OneOf(providerutil.BackupWeekdays...)},
 					},
 					"hour": schema.Int64Attribute{
 						Optional: true,
-						MarkdownDescription: "UTC hour the 4-hour backup window opens: one of `0`, `4`, `8`, `12`, " +
-							"`16`, `20`. When omitted DigitalOcean picks the window.",
+						MarkdownDescription: "UTC hour the (day's first) backup window opens. `daily` and `weekly`: one of " +
+							providerutil.Quoted(providerutil.BackupHours) + ". Usage-based plans repeat the window every 4, 6 " +
+							"or 12 hours from it: `intra_daily_4h` takes `0`; `intra_daily_6h` `0` or `4`; " +
+							"`intra_daily_12h` `0`, `4` or `8`. When omitted DigitalOcean picks the window.",
 						Validators: []validator.Int64{int64validator.OneOf(providerutil.BackupHours...)},
+					},
+					"window_length_hours": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: "Length of each backup window in hours. Only with a usage-based plan, and at " +
+							"most its interval; when omitted, the plan's window length (4). Sent as `window_length_hours`.",
+						Validators: []validator.Int64{int64validator.AtLeast(1)},
+					},
+					"retention_period_days": schema.Int64Attribute{
+						Optional: true,
+						MarkdownDescription: "How many days each backup is kept: at least 1, within the range DigitalOcean " +
+							"offers for the plan (see `droplet_backup_policies`). Only with a usage-based plan; `daily` " +
+							"and `weekly` keep their backups 7 and 28 days. When omitted, the plan's default. Sent as " +
+							"`retention_period_days`.",
+						Validators: []validator.Int64{int64validator.AtLeast(1)},
 					},
 				},
 			},

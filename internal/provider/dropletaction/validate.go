@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/provider/providerutil"
@@ -66,11 +68,36 @@ func (m dropletActionModel) validate(ctx context.Context) diag.Diagnostics {
 	if !m.BackupPolicy.IsNull() && !m.BackupPolicy.IsUnknown() {
 		var p actionBackupPolicyModel
 		diags.Append(m.BackupPolicy.As(ctx, &p, basetypes.ObjectAsOptions{})...)
-		if !p.Weekday.IsNull() && !p.Weekday.IsUnknown() && !p.Plan.IsUnknown() && p.Plan.ValueString() != "weekly" {
-			diags.AddAttributeError(path.Root(argBackupPolicy).AtName("weekday"), "`weekday` needs a weekly plan",
-				fmt.Sprintf("`backup_policy.weekday` only applies to `plan = \"weekly\"`, but plan is %q. Remove "+
-					"`weekday`, or set `plan = \"weekly\"`.", p.Plan.ValueString()))
-		}
+		p.values().ValidateShape(&diags)
 	}
 	return diags
+}
+
+// ModifyPlan checks a backup policy against the plans DigitalOcean offers the account once the
+// provider is configured, so that a plan, hour or retention it would refuse fails at plan time,
+// before the action starts. A policy that already ran unchanged is not checked again, so plans of
+// a completed action send no request.
+func (r *dropletActionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return // destroy, or a provider not configured yet: Create checks again
+	}
+	var planned types.Object
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(argBackupPolicy), &planned)...)
+	if resp.Diagnostics.HasError() || planned.IsNull() || planned.IsUnknown() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var prior types.Object
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(argBackupPolicy), &prior)...)
+		if resp.Diagnostics.HasError() || prior.Equal(planned) {
+			return
+		}
+	}
+	var p actionBackupPolicyModel
+	resp.Diagnostics.Append(planned.As(ctx, &p, basetypes.ObjectAsOptions{})...)
+	if resp.Diagnostics.HasError() || !providerutil.IsKnown(p.Plan) {
+		return
+	}
+	offered := providerutil.OfferedBackupPolicies(ctx, r.client, &resp.Diagnostics)
+	p.values().ValidateOffered(offered, false, &resp.Diagnostics)
 }

@@ -12,11 +12,17 @@ import (
 
 func TestDropletActionValidate(t *testing.T) {
 	ctx := context.Background()
-	policyTypes := map[string]attr.Type{"plan": types.StringType, "weekday": types.StringType, "hour": types.Int64Type}
-	policy := func(plan, weekday string) types.Object {
-		v, _ := types.ObjectValueFrom(ctx, policyTypes,
-			actionBackupPolicyModel{Plan: types.StringValue(plan), Weekday: optString(weekday), Hour: types.Int64Null()})
+	policyTypes := map[string]attr.Type{"plan": types.StringType, "weekday": types.StringType, "hour": types.Int64Type,
+		"window_length_hours": types.Int64Type, "retention_period_days": types.Int64Type}
+	policyWith := func(p actionBackupPolicyModel) types.Object {
+		v, diags := types.ObjectValueFrom(ctx, policyTypes, p)
+		if diags.HasError() {
+			t.Fatalf("policy %+v: %v", p, diags)
+		}
 		return v
+	}
+	policy := func(plan, weekday string) types.Object {
+		return policyWith(actionBackupPolicyModel{Plan: types.StringValue(plan), Weekday: optString(weekday)})
 	}
 	base := func(typ string) dropletActionModel {
 		return dropletActionModel{
@@ -73,6 +79,27 @@ func TestDropletActionValidate(t *testing.T) {
 			m.BackupPolicy = policy("weekly", "MON")
 			return m
 		}, ""},
+		{"weekday with intra_daily_4h", func() dropletActionModel {
+			m := base("change_backup_policy")
+			m.BackupPolicy = policy("intra_daily_4h", "SUN")
+			return m
+		}, "`weekday` needs a weekly plan"},
+		{"usage-based with retention", func() dropletActionModel {
+			m := base("change_backup_policy")
+			m.BackupPolicy = policyWith(actionBackupPolicyModel{Plan: types.StringValue("intra_daily_12h"),
+				Hour: types.Int64Value(8), RetentionPeriodDays: types.Int64Value(14), WindowLengthHours: types.Int64Value(4)})
+			return m
+		}, ""},
+		{"retention with daily", func() dropletActionModel {
+			m := base("enable_backups")
+			m.BackupPolicy = policyWith(actionBackupPolicyModel{Plan: types.StringValue("daily"), RetentionPeriodDays: types.Int64Value(14)})
+			return m
+		}, "`retention_period_days` needs a usage-based plan"},
+		{"hour outside intra_daily_6h", func() dropletActionModel {
+			m := base("enable_backups")
+			m.BackupPolicy = policyWith(actionBackupPolicyModel{Plan: types.StringValue("intra_daily_6h"), Hour: types.Int64Value(8)})
+			return m
+		}, `Hour 8 is not a window start of plan "intra_daily_6h"`},
 		{"unknown tag counts as by tag", func() dropletActionModel {
 			m := base("rename")
 			m.DropletID, m.TagName, m.Name = types.Int64Null(), types.StringUnknown(), types.StringValue("x")
