@@ -164,6 +164,7 @@ func enablePolicy(planned dropletBackupsModel) *digitalocean.Policy {
 		h := int(planned.Hour.ValueInt64())
 		p.Hour, set = &h, true
 	}
+	usagePolicy(&p, planned, nil)
 	if !set {
 		return nil
 	}
@@ -183,6 +184,9 @@ func changedPolicy(planned dropletBackupsModel, current *digitalocean.BackupPoli
 	if providerutil.IsKnown(planned.Plan) && planned.Plan.ValueString() != current.Plan {
 		p.Plan, needed = planned.Plan.ValueString(), true
 		p.Weekday = "" // a weekday only carries over while the plan stays the same
+		if planned.Hour.IsUnknown() {
+			p.Hour = nil // the current hour opens no window of the new plan: DigitalOcean picks one
+		}
 	}
 	if providerutil.IsKnown(planned.Weekday) && planned.Weekday.ValueString() != current.Weekday {
 		p.Weekday, needed = planned.Weekday.ValueString(), true
@@ -191,7 +195,10 @@ func changedPolicy(planned dropletBackupsModel, current *digitalocean.BackupPoli
 		h := int(planned.Hour.ValueInt64())
 		p.Hour, needed = &h, true
 	}
-	if p.Plan == providerutil.BackupPlanDaily {
+	if usagePolicy(&p, planned, current) {
+		needed = true
+	}
+	if p.Plan != providerutil.BackupPlanWeekly {
 		p.Weekday = ""
 	}
 	return p, needed
@@ -233,6 +240,12 @@ func describePolicy(p *digitalocean.Policy) string {
 	}
 	if p.Hour != nil {
 		s += " hour=" + strconv.Itoa(*p.Hour)
+	}
+	if p.WindowLengthHours != nil {
+		s += " window_length_hours=" + strconv.Itoa(*p.WindowLengthHours)
+	}
+	if p.RetentionPeriodDays != nil {
+		s += " retention_period_days=" + strconv.Itoa(*p.RetentionPeriodDays)
 	}
 	return s
 }

@@ -60,24 +60,25 @@ func (d *dropletBackupsDataSource) Schema(_ context.Context, _ datasource.Schema
 			},
 			"plan": schema.StringAttribute{
 				Computed: true,
-				MarkdownDescription: "Backup frequency: `daily`, `weekly`, or a usage-based plan DigitalOcean reports " +
-					"(such as `intra_daily_4h`). Null when backups are off.",
+				MarkdownDescription: "Backup frequency: `daily`, `weekly`, or a usage-based plan (" +
+					providerutil.Quoted(providerutil.UsageBasedBackupPlans) + "), as DigitalOcean reports it; a plan " +
+					"name this provider does not know yet is shown as is. Null when backups are off.",
 			},
 			"weekday": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "Day of weekly backups (" + providerutil.Quoted(providerutil.BackupWeekdays) + "). Null for other plans and when backups are off.",
+				MarkdownDescription: "Day of weekly backups (" + providerutil.Quoted(providerutil.BackupWeekdays) + "). Null for daily and usage-based plans and when backups are off.",
 			},
 			"hour": schema.Int64Attribute{
 				Computed:            true,
-				MarkdownDescription: "UTC hour at which the backup window opens (" + providerutil.Quoted(providerutil.BackupHours) + "). Null when backups are off.",
+				MarkdownDescription: "UTC hour at which the (day's first) backup window opens (" + providerutil.Quoted(providerutil.BackupHours) + "); usage-based plans repeat it every 4, 6 or 12 hours. Null when backups are off.",
 			},
 			"window_length_hours": schema.Int64Attribute{
 				Computed:            true,
-				MarkdownDescription: "Length of the backup window in hours. Null when backups are off.",
+				MarkdownDescription: "Length of each backup window in hours (4 for daily and weekly plans). Null when backups are off.",
 			},
 			"retention_period_days": schema.Int64Attribute{
 				Computed:            true,
-				MarkdownDescription: "How many days each backup is kept. Null when backups are off.",
+				MarkdownDescription: "How many days each backup is kept: 7 for daily, 28 for weekly, the chosen retention for usage-based plans. Null when backups are off.",
 			},
 			"next_backup_window": schema.SingleNestedAttribute{
 				Computed:            true,

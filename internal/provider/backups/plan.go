@@ -3,6 +3,7 @@ package backups
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/dropletops/terraform-provider-droplet/internal/digitalocean"
 	"github.com/dropletops/terraform-provider-droplet/internal/provider/providerutil"
 )
 
@@ -29,6 +31,8 @@ func (r *dropletBackupsResource) ValidateConfig(ctx context.Context, req resourc
 			{"plan", `"weekly"`, cfg.Plan},
 			{"weekday", `"SUN"`, cfg.Weekday},
 			{"hour", "4", cfg.Hour},
+			{"window_length_hours", "4", cfg.WindowLengthHours},
+			{"retention_period_days", "14", cfg.RetentionPeriodDays},
 		} {
 			if providerutil.IsKnown(a.value) {
 				resp.Diagnostics.AddAttributeError(path.Root(a.name), "Backup schedule set while backups are disabled",
@@ -37,23 +41,19 @@ func (r *dropletBackupsResource) ValidateConfig(ctx context.Context, req resourc
 						a.name, a.name, a.name, a.example))
 			}
 		}
+		return
 	}
-
-	if providerutil.IsKnown(cfg.Weekday) && !cfg.Plan.IsUnknown() && cfg.Plan.ValueString() != providerutil.BackupPlanWeekly {
-		got := "is unset"
-		if !cfg.Plan.IsNull() {
-			got = fmt.Sprintf("is %q", cfg.Plan.ValueString())
-		}
-		resp.Diagnostics.AddAttributeError(path.Root("weekday"), "Weekday needs a weekly plan",
-			fmt.Sprintf("`weekday` (one of %s) can only be set together with `plan = \"weekly\"`, but `plan` %s. "+
-				"Set `plan = \"weekly\"`, or remove `weekday`: daily backups run every day.", providerutil.Quoted(providerutil.BackupWeekdays), got))
-	}
+	cfg.policyValues().ValidateShape(&resp.Diagnostics)
 }
 
 // ModifyPlan works out every policy attribute at once, because they depend on each other: a
-// disabled droplet has no policy at all, a daily plan has no weekday, and the window only moves
-// when the schedule does. Values the user leaves unset keep what DigitalOcean reported, so a plan
-// after an apply or an import is empty.
+// disabled droplet has no policy at all, only a weekly plan has a weekday, an hour must fit the
+// plan, and the window only moves when the schedule does. Values the user leaves unset keep what
+// DigitalOcean reported, so a plan after an apply or an import is empty.
+//
+// When the configuration asks for something the droplet does not have yet, the policy is also
+// checked against the plans DigitalOcean offers the account, so that a plan, hour or retention it
+// would refuse fails here, before any action.
 func (r *dropletBackupsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -80,72 +80,115 @@ func (r *dropletBackupsResource) ModifyPlan(ctx context.Context, req resource.Mo
 		planned.ID = types.StringUnknown()
 	}
 
-	planPolicy(&planned, cfg, prior)
+	var offered []digitalocean.SupportedPolicy
+	if asksForChange(planned, cfg, prior) {
+		offered = providerutil.OfferedBackupPolicies(ctx, r.client, &resp.Diagnostics)
+	}
+	planPolicy(&planned, cfg, prior, offered)
+
+	if providerutil.IsKnown(planned.Enabled) && planned.Enabled.ValueBool() {
+		// The plan may come from the prior state here, which the configuration alone cannot tell.
+		v := cfg.policyValues()
+		v.Plan = planned.Plan
+		v.ValidateShape(&resp.Diagnostics)
+		inUse := prior != nil && prior.Enabled.ValueBool() && planned.Plan.Equal(prior.Plan)
+		v.ValidateOffered(offered, inUse, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &planned)...)
 }
 
-// planPolicy fills the planned policy attributes from the configuration and, when the droplet's
-// backups are on and stay on, from the prior state.
-func planPolicy(planned *dropletBackupsModel, cfg dropletBackupsModel, prior *dropletBackupsModel) {
-	unknownComputed := func() {
-		planned.WindowLengthHours = types.Int64Unknown()
-		planned.RetentionPeriodDays = types.Int64Unknown()
-		planned.NextBackupWindow = types.ObjectUnknown(nextBackupWindowAttrTypes)
+// asksForChange reports whether backups stay or go on and the configuration sets a policy value
+// the droplet does not hold yet. Only then are the account's policies needed, so a plan with
+// nothing to do reads nothing more.
+func asksForChange(planned, cfg dropletBackupsModel, prior *dropletBackupsModel) bool {
+	if !providerutil.IsKnown(planned.Enabled) || !planned.Enabled.ValueBool() {
+		return false
 	}
+	wasOn := prior != nil && prior.Enabled.ValueBool()
+	configured := []attr.Value{cfg.Plan, cfg.Weekday, cfg.Hour, cfg.WindowLengthHours, cfg.RetentionPeriodDays}
+	var held []attr.Value
+	if wasOn {
+		held = []attr.Value{prior.Plan, prior.Weekday, prior.Hour, prior.WindowLengthHours, prior.RetentionPeriodDays}
+	}
+	for i, v := range configured {
+		if providerutil.IsKnown(v) && (!wasOn || !v.Equal(held[i])) {
+			return true
+		}
+	}
+	return false
+}
+
+// planPolicy fills the planned policy attributes from the configuration and, when the droplet's
+// backups are on and stay on, from the prior state. offered, when read, refines what a change of
+// plan leads to: which hours fit the new plan, and a usage-based plan's default retention.
+func planPolicy(planned *dropletBackupsModel, cfg dropletBackupsModel, prior *dropletBackupsModel, offered []digitalocean.SupportedPolicy) {
 	switch {
 	case planned.Enabled.IsUnknown():
 		planned.Plan = orUnknownString(cfg.Plan)
 		planned.Weekday = orUnknownString(cfg.Weekday)
 		planned.Hour = orUnknownInt64(cfg.Hour)
-		unknownComputed()
+		planned.WindowLengthHours = orUnknownInt64(cfg.WindowLengthHours)
+		planned.RetentionPeriodDays = orUnknownInt64(cfg.RetentionPeriodDays)
+		planned.NextBackupWindow = types.ObjectUnknown(nextBackupWindowAttrTypes)
 
 	case !planned.Enabled.ValueBool():
 		// The configuration is null here (ValidateConfig), unless it is still unknown.
 		planned.Plan = orNullString(cfg.Plan)
 		planned.Weekday = orNullString(cfg.Weekday)
 		planned.Hour = orNullInt64(cfg.Hour)
-		planned.WindowLengthHours = types.Int64Null()
-		planned.RetentionPeriodDays = types.Int64Null()
+		planned.WindowLengthHours = orNullInt64(cfg.WindowLengthHours)
+		planned.RetentionPeriodDays = orNullInt64(cfg.RetentionPeriodDays)
 		planned.NextBackupWindow = types.ObjectNull(nextBackupWindowAttrTypes)
 
 	case prior == nil || !prior.Enabled.ValueBool():
-		// Turning backups on (or adopting a droplet on create): whatever is unset is DigitalOcean's choice.
+		// Turning backups on (or adopting a droplet on create): whatever is unset is DigitalOcean's
+		// choice, or what the droplet already has.
 		planned.Plan = orUnknownString(cfg.Plan)
 		planned.Weekday = orUnknownString(cfg.Weekday)
-		if cfg.Weekday.IsNull() && planned.Plan.ValueString() == providerutil.BackupPlanDaily {
+		if cfg.Weekday.IsNull() && knownNotWeekly(planned.Plan) {
 			planned.Weekday = types.StringNull()
 		}
 		planned.Hour = orUnknownInt64(cfg.Hour)
-		unknownComputed()
+		planned.WindowLengthHours = orUnknownInt64(cfg.WindowLengthHours)
+		planned.RetentionPeriodDays = orUnknownInt64(cfg.RetentionPeriodDays)
+		planned.NextBackupWindow = types.ObjectUnknown(nextBackupWindowAttrTypes)
 
 	default:
-		// Backups stay on: unset values keep what DigitalOcean reports.
+		// Backups stay on: unset values keep what DigitalOcean reports, as far as they fit the plan.
 		planned.Plan = cfg.Plan
 		if cfg.Plan.IsNull() {
 			planned.Plan = prior.Plan
 		}
+		samePlan := providerutil.IsKnown(planned.Plan) && planned.Plan.Equal(prior.Plan)
 		switch {
 		case !cfg.Weekday.IsNull():
 			planned.Weekday = cfg.Weekday
-		case planned.Plan.ValueString() == providerutil.BackupPlanDaily && providerutil.IsKnown(planned.Plan):
-			// weekly → daily: the old weekday means nothing any more.
+		case knownNotWeekly(planned.Plan):
+			// weekly → any other plan: the old weekday means nothing any more.
 			planned.Weekday = types.StringNull()
-		case providerutil.IsKnown(planned.Plan) && planned.Plan.Equal(prior.Plan):
+		case samePlan:
 			planned.Weekday = prior.Weekday
 		default:
 			planned.Weekday = types.StringUnknown()
 		}
-		planned.Hour = cfg.Hour
-		if cfg.Hour.IsNull() {
+		switch {
+		case !cfg.Hour.IsNull():
+			planned.Hour = cfg.Hour
+		case samePlan || hourFits(planned.Plan, prior.Hour, offered):
 			planned.Hour = prior.Hour
+		default:
+			// The current hour opens no window of the new plan: DigitalOcean picks one.
+			planned.Hour = types.Int64Unknown()
 		}
 
-		if planned.Plan.Equal(prior.Plan) {
-			planned.WindowLengthHours = prior.WindowLengthHours
-			planned.RetentionPeriodDays = prior.RetentionPeriodDays
+		if samePlan {
+			planned.WindowLengthHours = orPrior(cfg.WindowLengthHours, prior.WindowLengthHours)
+			planned.RetentionPeriodDays = orPrior(cfg.RetentionPeriodDays, prior.RetentionPeriodDays)
 		} else {
-			planned.WindowLengthHours = types.Int64Unknown()
-			planned.RetentionPeriodDays = types.Int64Unknown()
+			planned.WindowLengthHours, planned.RetentionPeriodDays = newPlanUsage(planned.Plan, cfg, offered)
 		}
 		if scheduleChanged(*planned, *prior) {
 			planned.NextBackupWindow = types.ObjectUnknown(nextBackupWindowAttrTypes)
@@ -155,13 +198,52 @@ func planPolicy(planned *dropletBackupsModel, cfg dropletBackupsModel, prior *dr
 	}
 }
 
+// newPlanUsage is the window length and retention planned for a move to another plan: what is
+// configured, else, for a usage-based plan DigitalOcean offers, the plan's own values, which are
+// then sent with the change; else whatever DigitalOcean applies (unknown until then).
+func newPlanUsage(plan types.String, cfg dropletBackupsModel, offered []digitalocean.SupportedPolicy) (window, retention types.Int64) {
+	window, retention = orUnknownInt64(cfg.WindowLengthHours), orUnknownInt64(cfg.RetentionPeriodDays)
+	if !providerutil.IsKnown(plan) || !providerutil.IsUsageBasedPlan(plan.ValueString()) {
+		return window, retention
+	}
+	p, ok := providerutil.FindOffered(offered, plan.ValueString())
+	if !ok {
+		return window, retention
+	}
+	if cfg.WindowLengthHours.IsNull() && p.WindowLengthHours > 0 {
+		window = types.Int64Value(int64(p.WindowLengthHours))
+	}
+	if cfg.RetentionPeriodDays.IsNull() && p.RetentionPeriodDays > 0 {
+		retention = types.Int64Value(int64(p.RetentionPeriodDays))
+	}
+	return window, retention
+}
+
+// hourFits reports whether a window of plan opens at hour: by the account's offer when it was
+// read, else by the provider's own rules.
+func hourFits(plan types.String, hour types.Int64, offered []digitalocean.SupportedPolicy) bool {
+	if !providerutil.IsKnown(plan) || !providerutil.IsKnown(hour) {
+		return false
+	}
+	if p, ok := providerutil.FindOffered(offered, plan.ValueString()); ok && len(p.PossibleWindowStarts) > 0 {
+		return slices.Contains(p.PossibleWindowStarts, int(hour.ValueInt64()))
+	}
+	return slices.Contains(providerutil.BackupPlanHours(plan.ValueString()), hour.ValueInt64())
+}
+
+func knownNotWeekly(plan types.String) bool {
+	return providerutil.IsKnown(plan) && plan.ValueString() != providerutil.BackupPlanWeekly
+}
+
 // scheduleChanged reports whether the planned policy differs from the prior one in anything that
 // needs an API call.
 func scheduleChanged(planned, prior dropletBackupsModel) bool {
 	return !planned.Enabled.Equal(prior.Enabled) ||
 		!planned.Plan.Equal(prior.Plan) ||
 		!planned.Weekday.Equal(prior.Weekday) ||
-		!planned.Hour.Equal(prior.Hour)
+		!planned.Hour.Equal(prior.Hour) ||
+		!planned.WindowLengthHours.Equal(prior.WindowLengthHours) ||
+		!planned.RetentionPeriodDays.Equal(prior.RetentionPeriodDays)
 }
 
 func hasUnknownPolicy(m dropletBackupsModel) bool {
@@ -183,6 +265,13 @@ func orUnknownString(v types.String) types.String {
 func orUnknownInt64(v types.Int64) types.Int64 {
 	if v.IsNull() {
 		return types.Int64Unknown()
+	}
+	return v
+}
+
+func orPrior(v, prior types.Int64) types.Int64 {
+	if v.IsNull() {
+		return prior
 	}
 	return v
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/digitalocean"
 )
 
 func priorModel(plan, weekday string, hour int64) *dropletBackupsModel {
@@ -44,6 +46,61 @@ func configModel(enabled bool, plan, weekday string, hour *int64) dropletBackups
 
 func h64(v int64) *int64 { return &v }
 
+func withRetention(m dropletBackupsModel, days int64) dropletBackupsModel {
+	m.RetentionPeriodDays = types.Int64Value(days)
+	return m
+}
+
+// testOffered is what the emulator's supported_policies serves.
+var testOffered = []digitalocean.SupportedPolicy{
+	{Name: "weekly", PossibleWindowStarts: []int{0, 4, 8, 12, 16, 20}, WindowLengthHours: 4, RetentionPeriodDays: 28,
+		RetentionMinDays: 28, RetentionMaxDays: 28, PossibleDays: []string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
+	{Name: "daily", PossibleWindowStarts: []int{0, 4, 8, 12, 16, 20}, WindowLengthHours: 4, RetentionPeriodDays: 7,
+		RetentionMinDays: 7, RetentionMaxDays: 7},
+	{Name: "intra_daily_4h", PossibleWindowStarts: []int{0}, WindowLengthHours: 4, RetentionPeriodDays: 7, RetentionMinDays: 1, RetentionMaxDays: 30},
+	{Name: "intra_daily_6h", PossibleWindowStarts: []int{0, 4}, WindowLengthHours: 4, RetentionPeriodDays: 7, RetentionMinDays: 1, RetentionMaxDays: 30},
+	{Name: "intra_daily_12h", PossibleWindowStarts: []int{0, 4, 8}, WindowLengthHours: 4, RetentionPeriodDays: 7, RetentionMinDays: 1, RetentionMaxDays: 30},
+}
+
+// TestPlanPolicyWithoutOffer: without the account's offer (provider not configured, or the read
+// failed), a move to a usage-based plan leaves its retention to DigitalOcean and judges the hour
+// by the provider's own rules.
+func TestPlanPolicyWithoutOffer(t *testing.T) {
+	prior := priorModel("daily", "", 4)
+	planned := configModel(true, "intra_daily_6h", "", nil)
+	planPolicy(&planned, planned, prior, nil)
+	if !planned.RetentionPeriodDays.IsUnknown() || !planned.WindowLengthHours.IsUnknown() {
+		t.Errorf("retention/window = %s/%s, want unknown", planned.RetentionPeriodDays, planned.WindowLengthHours)
+	}
+	if !planned.Hour.Equal(types.Int64Value(4)) {
+		t.Errorf("hour = %s, want 4 kept (a window of intra_daily_6h opens at 4)", planned.Hour)
+	}
+	planned = configModel(true, "intra_daily_4h", "", nil)
+	planPolicy(&planned, planned, prior, nil)
+	if !planned.Hour.IsUnknown() {
+		t.Errorf("hour = %s, want unknown (intra_daily_4h opens at 0 only)", planned.Hour)
+	}
+}
+
+func TestAsksForChange(t *testing.T) {
+	prior := priorModel("intra_daily_4h", "", 0)
+	if asksForChange(configModel(true, "intra_daily_4h", "", h64(0)), configModel(true, "intra_daily_4h", "", h64(0)), prior) {
+		t.Error("a configuration the droplet already holds asks for a change")
+	}
+	if !asksForChange(configModel(true, "", "", nil), withRetention(configModel(true, "", "", nil), 9), prior) {
+		t.Error("a new retention is not a change")
+	}
+	if asksForChange(configModel(true, "", "", nil), configModel(true, "", "", nil), nil) {
+		t.Error("nothing configured asks for a change")
+	}
+	if !asksForChange(configModel(true, "daily", "", nil), configModel(true, "daily", "", nil), nil) {
+		t.Error("a configured plan on create is not a change")
+	}
+	if asksForChange(configModel(false, "", "", nil), configModel(false, "", "", nil), prior) {
+		t.Error("turning backups off needs the offered plans")
+	}
+}
+
 func TestPlanPolicy(t *testing.T) {
 	unknownS, nullS := types.StringUnknown(), types.StringNull()
 	unknownI, nullI := types.Int64Unknown(), types.Int64Null()
@@ -70,12 +127,23 @@ func TestPlanPolicy(t *testing.T) {
 		{"re-enable", configModel(true, "", "", nil), &dropletBackupsModel{DropletID: types.Int64Value(7), policyState: policyState{Enabled: types.BoolValue(false),
 			Plan: nullS, Weekday: nullS, Hour: nullI, WindowLengthHours: nullI, RetentionPeriodDays: nullI,
 			NextBackupWindow: types.ObjectNull(nextBackupWindowAttrTypes)}}, unknownS, unknownS, unknownI, unknownI, true, false},
-		{"usage-based plan kept", configModel(true, "", "", nil), priorModel("intra_daily_4h", "", 4), str("intra_daily_4h"), nullS, i64(4), i64(7), false, false},
+		{"usage-based plan kept", configModel(true, "", "", nil), priorModel("intra_daily_4h", "", 0), str("intra_daily_4h"), nullS, i64(0), i64(7), false, false},
+		// The weekday goes, the hour 8 opens no window of intra_daily_4h, and the offered default
+		// retention is planned (and sent).
+		{"weekly to intra_daily_4h", configModel(true, "intra_daily_4h", "", nil), prior, str("intra_daily_4h"), nullS, unknownI, i64(7), true, false},
+		{"weekly to intra_daily_12h keeps a fitting hour", configModel(true, "intra_daily_12h", "", nil), prior, str("intra_daily_12h"), nullS, i64(8), i64(7), true, false},
+		{"intra_daily_4h retention only", withRetention(configModel(true, "intra_daily_4h", "", nil), 14), priorModel("intra_daily_4h", "", 0),
+			str("intra_daily_4h"), nullS, i64(0), i64(14), true, false},
+		{"intra_daily_6h to daily", configModel(true, "daily", "", nil), priorModel("intra_daily_6h", "", 4), str("daily"), nullS, i64(4), unknownI, true, false},
+		{"create intra_daily_6h with retention", withRetention(configModel(true, "intra_daily_6h", "", h64(4)), 3), nil,
+			str("intra_daily_6h"), nullS, i64(4), i64(3), true, false},
+		// Adopting on create: the droplet's own retention may differ from the default, so it stays open.
+		{"create intra_daily_6h", configModel(true, "intra_daily_6h", "", nil), nil, str("intra_daily_6h"), nullS, unknownI, unknownI, true, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			planned := c.cfg
-			planPolicy(&planned, c.cfg, c.prior)
+			planPolicy(&planned, c.cfg, c.prior, testOffered)
 			if !planned.Plan.Equal(c.plan) || !planned.Weekday.Equal(c.weekday) || !planned.Hour.Equal(c.hour) {
 				t.Errorf("plan/weekday/hour = %s/%s/%s, want %s/%s/%s", planned.Plan, planned.Weekday, planned.Hour, c.plan, c.weekday, c.hour)
 			}

@@ -32,6 +32,9 @@ var supportedPolicyAttrTypes = map[string]attr.Type{
 	"possible_days":          types.ListType{ElemType: types.StringType},
 	"window_length_hours":    types.Int64Type,
 	"retention_period_days":  types.Int64Type,
+	// The retention range is not in the API spec; see digitalocean.SupportedPolicy.
+	"min_retention_period_days": types.Int64Type,
+	"max_retention_period_days": types.Int64Type,
 }
 
 func (d *dropletBackupPoliciesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -42,7 +45,9 @@ func (d *dropletBackupPoliciesDataSource) Schema(_ context.Context, _ datasource
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the backup policies DigitalOcean supports " +
 			"(`GET /v2/droplets/backups/supported_policies`): for each plan, the hours a backup window can open, " +
-			"the weekdays it can run on, and how long windows last and backups are kept.",
+			"the weekdays it can run on, how long windows last, and how long backups are kept (the range a usage-based " +
+			"plan's `retention_period_days` may take). `droplet_backups` checks its configuration against this list at " +
+			"plan time.",
 		Attributes: map[string]schema.Attribute{
 			"policies": schema.ListNestedAttribute{
 				Computed:            true,
@@ -51,7 +56,7 @@ func (d *dropletBackupPoliciesDataSource) Schema(_ context.Context, _ datasource
 					Attributes: map[string]schema.Attribute{
 						"name": schema.StringAttribute{
 							Computed:            true,
-							MarkdownDescription: "Plan name, the value of `plan` in `droplet_backups` (e.g. `daily`, `weekly`).",
+							MarkdownDescription: "Plan name, the value of `plan` in `droplet_backups` (e.g. `daily`, `weekly`, `intra_daily_4h`).",
 						},
 						"possible_window_starts": schema.ListAttribute{
 							Computed:            true,
@@ -68,8 +73,19 @@ func (d *dropletBackupPoliciesDataSource) Schema(_ context.Context, _ datasource
 							MarkdownDescription: "Length of each backup window in hours.",
 						},
 						"retention_period_days": schema.Int64Attribute{
-							Computed:            true,
-							MarkdownDescription: "How many days each backup is kept.",
+							Computed: true,
+							MarkdownDescription: "How many days each backup is kept: the plan's fixed retention, or for a " +
+								"usage-based plan the default used when `retention_period_days` is not set.",
+						},
+						"min_retention_period_days": schema.Int64Attribute{
+							Computed: true,
+							MarkdownDescription: "Shortest retention, in days, `retention_period_days` may be given with this " +
+								"plan; equal to `retention_period_days` for plans whose retention is fixed (`daily`, `weekly`).",
+						},
+						"max_retention_period_days": schema.Int64Attribute{
+							Computed: true,
+							MarkdownDescription: "Longest retention, in days, `retention_period_days` may be given with this " +
+								"plan; equal to `retention_period_days` for plans whose retention is fixed.",
 						},
 					},
 				},
@@ -103,11 +119,13 @@ func (d *dropletBackupPoliciesDataSource) Read(ctx context.Context, _ datasource
 		dayList, diags := types.ListValueFrom(ctx, types.StringType, nonNilStrings(p.PossibleDays))
 		resp.Diagnostics.Append(diags...)
 		obj, diags := types.ObjectValue(supportedPolicyAttrTypes, map[string]attr.Value{
-			"name":                   types.StringValue(p.Name),
-			"possible_window_starts": startList,
-			"possible_days":          dayList,
-			"window_length_hours":    types.Int64Value(int64(p.WindowLengthHours)),
-			"retention_period_days":  types.Int64Value(int64(p.RetentionPeriodDays)),
+			"name":                      types.StringValue(p.Name),
+			"possible_window_starts":    startList,
+			"possible_days":             dayList,
+			"window_length_hours":       types.Int64Value(int64(p.WindowLengthHours)),
+			"retention_period_days":     types.Int64Value(int64(p.RetentionPeriodDays)),
+			"min_retention_period_days": types.Int64Value(int64(p.RetentionMinDays)),
+			"max_retention_period_days": types.Int64Value(int64(p.RetentionMaxDays)),
 		})
 		resp.Diagnostics.Append(diags...)
 		elems = append(elems, obj)

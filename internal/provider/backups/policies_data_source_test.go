@@ -1,6 +1,7 @@
 package backups_test
 
 import (
+	"cmp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -33,6 +34,9 @@ func TestAccDropletBackupPoliciesDataSource(t *testing.T) {
 				"possible_days":          knownvalue.ListExact(days),
 				"window_length_hours":    knownvalue.Int64Exact(int64(p.WindowLengthHours)),
 				"retention_period_days":  knownvalue.Int64Exact(int64(p.RetentionPeriodDays)),
+				// A fixed retention is its own range.
+				"min_retention_period_days": knownvalue.Int64Exact(int64(cmp.Or(p.MinRetentionPeriodDays, p.RetentionPeriodDays))),
+				"max_retention_period_days": knownvalue.Int64Exact(int64(cmp.Or(p.MaxRetentionPeriodDays, p.RetentionPeriodDays))),
 			}))
 		}
 	}

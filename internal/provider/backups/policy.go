@@ -1,6 +1,7 @@
 package backups
 
 import (
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -28,9 +29,16 @@ type policyState struct {
 	NextBackupWindow    types.Object `tfsdk:"next_backup_window"`
 }
 
+// policyValues are the model's policy arguments, for the checks shared with droplet_action.
+func (s policyState) policyValues() providerutil.BackupPolicyValues {
+	return providerutil.BackupPolicyValues{Plan: s.Plan, Weekday: s.Weekday, Hour: s.Hour,
+		WindowLengthHours: s.WindowLengthHours, RetentionDays: s.RetentionPeriodDays}
+}
+
 // policyStateFrom converts the API's policy record. With backups off the API reports no policy,
-// so every policy field is null. The weekday is only kept for weekly plans: it means nothing for a
-// daily one, and storing a stray value would produce a diff the user cannot fix.
+// so every policy field is null. The weekday is dropped for the daily and usage-based plans: it
+// means nothing for them, and storing a stray value would produce a diff the user cannot fix. A
+// plan this provider does not know keeps whatever DigitalOcean reports.
 func policyStateFrom(p *digitalocean.BackupPolicy) policyState {
 	s := policyState{
 		Enabled:             types.BoolValue(p != nil && p.Enabled),
@@ -47,7 +55,7 @@ func policyStateFrom(p *digitalocean.BackupPolicy) policyState {
 	if p.Plan != "" {
 		s.Plan = types.StringValue(p.Plan)
 	}
-	if p.Weekday != "" && p.Plan != providerutil.BackupPlanDaily {
+	if p.Weekday != "" && (p.Plan == providerutil.BackupPlanWeekly || !slices.Contains(providerutil.BackupPlans, p.Plan)) {
 		s.Weekday = types.StringValue(p.Weekday)
 	}
 	if p.Hour != nil {
@@ -70,4 +78,36 @@ func nextBackupWindowValue(start, end time.Time) types.Object {
 		"start": types.StringValue(start.UTC().Format(time.RFC3339)),
 		"end":   types.StringValue(end.UTC().Format(time.RFC3339)),
 	})
+}
+
+// usagePolicy adds the window length and retention of a usage-based plan to p, the request being
+// built from current (nil when backups are off), and reports whether they change anything.
+// Planned values are sent when known; otherwise, while the plan stays the same, the current ones
+// go along, so that changing only the hour does not reset them. Daily and weekly plans get
+// neither: DigitalOcean fixes both for them.
+func usagePolicy(p *digitalocean.Policy, planned dropletBackupsModel, current *digitalocean.BackupPolicy) bool {
+	p.WindowLengthHours, p.RetentionPeriodDays = nil, nil
+	if !providerutil.IsUsageBasedPlan(p.Plan) {
+		return false
+	}
+	var curWindow, curRetention int
+	if current != nil && current.Enabled && current.Plan == p.Plan {
+		curWindow, curRetention = current.WindowLengthHours, current.RetentionPeriodDays
+	}
+	needed := false
+	value := func(v types.Int64, cur int) *int {
+		switch {
+		case providerutil.IsKnown(v):
+			n := int(v.ValueInt64())
+			needed = needed || n != cur
+			return &n
+		case cur > 0:
+			return &cur
+		default:
+			return nil
+		}
+	}
+	p.WindowLengthHours = value(planned.WindowLengthHours, curWindow)
+	p.RetentionPeriodDays = value(planned.RetentionPeriodDays, curRetention)
+	return needed
 }

@@ -51,6 +51,21 @@ func TestPolicyStateFrom(t *testing.T) {
 		}
 	})
 
+	t.Run("usage-based weekday dropped", func(t *testing.T) {
+		s := policyStateFrom(&digitalocean.BackupPolicy{Enabled: true, Plan: "intra_daily_6h", Weekday: "SUN", Hour: intPtr(4),
+			WindowLengthHours: 4, RetentionPeriodDays: 9})
+		if !s.Weekday.IsNull() || s.RetentionPeriodDays.ValueInt64() != 9 || s.WindowLengthHours.ValueInt64() != 4 {
+			t.Errorf("state = %+v, want no weekday, retention 9, window 4", s)
+		}
+	})
+
+	t.Run("unknown plan keeps what is reported", func(t *testing.T) {
+		s := policyStateFrom(&digitalocean.BackupPolicy{Enabled: true, Plan: "monthly", Weekday: "SUN", Hour: intPtr(4)})
+		if s.Plan.ValueString() != "monthly" || s.Weekday.ValueString() != "SUN" {
+			t.Errorf("state = %+v", s)
+		}
+	})
+
 	t.Run("usage-based plan", func(t *testing.T) {
 		// Plans outside the spec are read as reported, without error.
 		s := policyStateFrom(&digitalocean.BackupPolicy{Enabled: true, Plan: "intra_daily_4h", Hour: intPtr(4),

@@ -63,12 +63,12 @@ func (r *dropletBackupsResource) Metadata(_ context.Context, req resource.Metada
 func (r *dropletBackupsResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the automatic backups of one droplet: whether they are on, and their schedule " +
-			"(plan, weekday, hour). Every change is one droplet action (`enable_backups`, `change_backup_policy` or " +
+			"(plan, weekday, hour, and for usage-based plans the retention). Every change is one droplet action (`enable_backups`, `change_backup_policy` or " +
 			"`disable_backups`) followed by a wait until DigitalOcean reports it `completed`; the state then holds " +
 			"what DigitalOcean reports, so changes made elsewhere (control panel, API) show as a diff in the next plan.\n\n" +
 			"Creating the resource adopts the droplet's current backups: if they are already on with the configured " +
 			"schedule, nothing is sent. Destroying it turns backups off. DigitalOcean keeps existing backups until " +
-			"their retention ends (7 days daily, 28 days weekly); set `snapshot_backups_on_disable = true` to convert " +
+			"their retention ends (7 days daily, 28 days weekly, `retention_period_days` for usage-based plans); set `snapshot_backups_on_disable = true` to convert " +
 			"them into snapshots first, which are kept until you delete them.\n\n" +
 			"When the droplet is managed by the official provider's `digitalocean_droplet`, leave `backups` and " +
 			"`backup_policy` unset there and add `lifecycle { ignore_changes = [backups, backup_policy] }`, so the two " +
@@ -92,40 +92,59 @@ func (r *dropletBackupsResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Default:  booldefault.StaticBool(true),
 				MarkdownDescription: "Whether automatic backups are on. Defaults to `true`. `false` turns them off " +
 					"(`disable_backups`) and keeps them off: if they are turned on elsewhere, the next plan shows it. " +
-					"With `false`, `plan`, `weekday` and `hour` must be unset, and every policy attribute is null.",
+					"With `false`, `plan`, `weekday`, `hour`, `window_length_hours` and `retention_period_days` must be " +
+					"unset, and every policy attribute is null.",
 			},
 			"plan": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "Backup frequency: " + providerutil.Quoted(providerutil.BackupPlans) + ". Unset means DigitalOcean's " +
-					"choice: `daily` when backups are turned on, or the droplet's current plan when they already are. " +
-					"Changes in place (`change_backup_policy`). DigitalOcean may report a usage-based plan set outside " +
-					"Terraform (such as `intra_daily_4h`); it is read and shown as is.",
+				MarkdownDescription: "Backup frequency: `daily` (kept 7 days), `weekly` (kept 28 days), or a usage-based " +
+					"plan that backs up every 4, 6 or 12 hours: " + providerutil.Quoted(providerutil.UsageBasedBackupPlans) + ", " +
+					"kept `retention_period_days`. Unset means DigitalOcean's choice: `daily` when backups are turned on, " +
+					"or the droplet's current plan when they already are. Changes in place (`change_backup_policy`, one " +
+					"action between any two plans), never replaces the resource. When the provider is configured, the " +
+					"plan is also checked against the plans DigitalOcean offers the account (see the " +
+					"`droplet_backup_policies` data source), so a plan it does not offer fails at plan time.",
 				Validators: []validator.String{stringvalidator.OneOf(providerutil.BackupPlans...)},
 			},
 			"weekday": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "Day of the weekly backup: " + providerutil.Quoted(providerutil.BackupWeekdays) + ". Only with " +
-					"`plan = \"weekly\"`; null for daily plans. Unset means DigitalOcean's choice, or the current day " +
+					"`plan = \"weekly\"`; null for every other plan. Unset means DigitalOcean's choice, or the current day " +
 					"when the plan stays weekly. Changes in place (`change_backup_policy`).",
 				Validators: []validator.String{stringvalidator.OneOf(providerutil.BackupWeekdays...)},
 			},
 			"hour": schema.Int64Attribute{
 				Optional: true,
 				Computed: true,
-				MarkdownDescription: "UTC hour at which the backup window opens: " + providerutil.Quoted(providerutil.BackupHours) + ". " +
-					"Unset means DigitalOcean's choice, or the current hour when backups are already on. Changes in " +
-					"place (`change_backup_policy`).",
+				MarkdownDescription: "UTC hour at which the (day's first) backup window opens. `daily` and `weekly`: " +
+					providerutil.Quoted(providerutil.BackupHours) + ". Usage-based plans repeat the window every 4, 6 or 12 " +
+					"hours from it: `intra_daily_4h` takes `0`; `intra_daily_6h` `0` or `4`; `intra_daily_12h` `0`, `4` or " +
+					"`8`. Unset means DigitalOcean's choice, or the current hour when backups are already on and it fits " +
+					"the plan. Changes in place (`change_backup_policy`).",
 				Validators: []validator.Int64{int64validator.OneOf(providerutil.BackupHours...)},
 			},
 			"window_length_hours": schema.Int64Attribute{
-				Computed:            true,
-				MarkdownDescription: "Length of the backup window in hours, as reported by DigitalOcean (4 for daily and weekly plans). Null when backups are off.",
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Length of each backup window in hours. Can only be set with a usage-based plan, and " +
+					"at most the plan's interval; when the provider is configured, it must be the window length " +
+					"DigitalOcean offers for the plan (`droplet_backup_policies`). With `daily` and `weekly` it is read " +
+					"only (4). Unset means the plan's window length. Always shows what DigitalOcean " +
+					"reports; null when backups are off. Changes in place (`change_backup_policy`).",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"retention_period_days": schema.Int64Attribute{
-				Computed:            true,
-				MarkdownDescription: "How many days each backup is kept, as reported by DigitalOcean (7 for daily, 28 for weekly). Null when backups are off.",
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "How many days each backup is kept. Can only be set with a usage-based plan: at " +
+					"least 1, and within the range DigitalOcean offers for the plan (checked at plan time when the " +
+					"provider is configured; `droplet_backup_policies` lists it). With `daily` (7) and `weekly` (28) it " +
+					"is read only. Unset means the plan's default when the plan changes or backups are turned on, and " +
+					"the current retention otherwise. Always shows what DigitalOcean reports; null when backups are " +
+					"off. Changes in place (`change_backup_policy`).",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"next_backup_window": schema.SingleNestedAttribute{
 				Computed: true,
