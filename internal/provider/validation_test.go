@@ -56,6 +56,60 @@ var invalidConfigs = []invalidConfig{
   droplet_id = 1
   weekday    = "FRI"
 }`},
+	{name: "backups unknown usage-based plan", attr: "plan", want: `"intra_daily_4h" "intra_daily_6h" "intra_daily_12h"`,
+		body: `resource "droplet_backups" "b" {
+  droplet_id = 1
+  plan       = "intra_daily_8h"
+}`},
+	{name: "backups retention with daily", attr: "retention_period_days", want: "usage-based plan",
+		body: `resource "droplet_backups" "b" {
+  droplet_id            = 1
+  plan                  = "daily"
+  retention_period_days = 14
+}`},
+	{name: "backups retention with weekly", attr: "retention_period_days", want: "`intra_daily_4h`",
+		body: `resource "droplet_backups" "b" {
+  droplet_id            = 1
+  plan                  = "weekly"
+  weekday               = "SUN"
+  retention_period_days = 28
+}`},
+	{name: "backups window length with daily", attr: "window_length_hours", want: "usage-based plan",
+		body: `resource "droplet_backups" "b" {
+  droplet_id          = 1
+  plan                = "daily"
+  window_length_hours = 4
+}`},
+	{name: "backups weekday with intra-daily plan", attr: "weekday", want: `plan = "weekly"`,
+		body: `resource "droplet_backups" "b" {
+  droplet_id = 1
+  plan       = "intra_daily_6h"
+  weekday    = "MON"
+}`},
+	{name: "backups hour outside an intra-daily plan's windows", attr: "hour", want: "`0` or `4`",
+		body: `resource "droplet_backups" "b" {
+  droplet_id = 1
+  plan       = "intra_daily_6h"
+  hour       = 8
+}`},
+	{name: "backups retention zero", attr: "retention_period_days", want: "at least 1",
+		body: `resource "droplet_backups" "b" {
+  droplet_id            = 1
+  plan                  = "intra_daily_4h"
+  retention_period_days = 0
+}`},
+	{name: "backups window longer than the interval", attr: "window_length_hours", want: "at most 4",
+		body: `resource "droplet_backups" "b" {
+  droplet_id          = 1
+  plan                = "intra_daily_4h"
+  window_length_hours = 6
+}`},
+	{name: "backups retention while disabled", attr: "retention_period_days", want: "enabled = false",
+		body: `resource "droplet_backups" "b" {
+  droplet_id            = 1
+  enabled               = false
+  retention_period_days = 7
+}`},
 	{name: "backups droplet_id zero", attr: "droplet_id", want: "at least 1",
 		body: `resource "droplet_backups" "b" {
   droplet_id = 0
@@ -197,6 +251,50 @@ var invalidConfigs = []invalidConfig{
   backup_policy = {
     plan = "daily"
     hour = 3
+  }
+}`},
+	{name: "action backup_policy unknown plan", attr: "backup_policy.plan", want: `"intra_daily_12h"`,
+		body: `resource "droplet_action" "a" {
+  droplet_id = 1
+  type       = "change_backup_policy"
+  backup_policy = {
+    plan = "intra_daily"
+  }
+}`},
+	{name: "action backup_policy retention with daily", attr: "backup_policy.retention_period_days", want: "usage-based plan",
+		body: `resource "droplet_action" "a" {
+  droplet_id = 1
+  type       = "change_backup_policy"
+  backup_policy = {
+    plan                  = "daily"
+    retention_period_days = 14
+  }
+}`},
+	{name: "action backup_policy weekday with intra-daily plan", attr: "backup_policy.weekday", want: `plan = "weekly"`,
+		body: `resource "droplet_action" "a" {
+  droplet_id = 1
+  type       = "enable_backups"
+  backup_policy = {
+    plan    = "intra_daily_4h"
+    weekday = "SUN"
+  }
+}`},
+	{name: "action backup_policy hour outside an intra-daily plan's windows", attr: "backup_policy.hour", want: "`0`, `4` or `8`",
+		body: `resource "droplet_action" "a" {
+  droplet_id = 1
+  type       = "change_backup_policy"
+  backup_policy = {
+    plan = "intra_daily_12h"
+    hour = 12
+  }
+}`},
+	{name: "action backup_policy retention zero", attr: "backup_policy.retention_period_days", want: "at least 1",
+		body: `resource "droplet_action" "a" {
+  droplet_id = 1
+  type       = "change_backup_policy"
+  backup_policy = {
+    plan                  = "intra_daily_6h"
+    retention_period_days = 0
   }
 }`},
 	{name: "action backup_policy without plan", attr: "plan", want: "required",
@@ -365,9 +463,27 @@ func TestAccValidation_invalidConfigurations(t *testing.T) {
 	  hour       = 4
 	}
 
+	resource "droplet_backups" "u" {
+	  droplet_id            = 2
+	  plan                  = "intra_daily_12h"
+	  hour                  = 8
+	  window_length_hours   = 4
+	  retention_period_days = 21
+	}
+
 	resource "droplet_action" "a" {
 	  tag_name = "web"
 	  type     = "power_cycle"
+	}
+
+	resource "droplet_action" "u" {
+	  droplet_id = 2
+	  type       = "change_backup_policy"
+	  backup_policy = {
+	    plan                  = "intra_daily_4h"
+	    hour                  = 0
+	    retention_period_days = 3
+	  }
 	}
 
 	resource "droplet_power" "p" {
