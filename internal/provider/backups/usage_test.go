@@ -405,3 +405,39 @@ func TestAccDropletBackups_retentionNotOffered(t *testing.T) {
 		CheckDestroy: func(*terraform.State) error { return compareDisabled(env, id) },
 	})
 }
+
+// TestAccDropletBackups_offeredReadOncePerProcess plans several resources that each need the
+// account's supported policies: every terraform command reads them once, whatever the number of
+// resources.
+func TestAccDropletBackups_offeredReadOncePerProcess(t *testing.T) {
+	env := newBackupsEnv(t)
+	const route = "GET /v2/droplets/backups/supported_policies"
+	var body string
+	for i, plan := range []string{"intra_daily_4h", "intra_daily_6h", "intra_daily_12h", "daily", "weekly"} {
+		id := env.CreateDroplet(t, fmt.Sprintf("offered-once-%d", i))
+		body += acctest.Backups{Label: fmt.Sprintf("b%d", i), DropletID: id, Plan: plan}.HCL()
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:          func() { env.Emulator.Server.ResetStats() },
+				Config:             env.Config(body),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				// A plan-only step runs two terraform plans, each a provider process of its own;
+				// a read per resource would be five each.
+				PreConfig: func() {
+					if n := env.Emulator.Server.Stats().Requests[route]; n < 1 || n > 2 {
+						t.Errorf("two plans of five resources sent %d %q requests, want one per plan", n, route)
+					}
+				},
+				Config:             env.Config(body),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
