@@ -28,3 +28,8 @@ resource "droplet_backups" "web" {
 output "weekly_retention_days" {
   value = local.policies["weekly"].retention_period_days
 }
+
+# The retention a usage-based plan may be given, where the account offers the plan.
+output "intra_daily_4h_retention_days" {
+  value = try("${local.policies["intra_daily_4h"].min_retention_period_days}-${local.policies["intra_daily_4h"].max_retention_period_days}", "not offered")
+}

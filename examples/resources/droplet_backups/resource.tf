@@ -7,6 +7,17 @@ resource "droplet_backups" "web" {
   hour       = 4
 }
 
+# A usage-based plan: a backup every 6 hours, from the window that opens at 04:00 UTC (then 10:00,
+# 16:00 and 22:00), each kept 14 days. Moving to or from daily or weekly later is one
+# change_backup_policy action, in place. retention_period_days (and window_length_hours) can only
+# be set with the intra_daily_4h, intra_daily_6h and intra_daily_12h plans.
+resource "droplet_backups" "orders" {
+  droplet_id            = 3164452
+  plan                  = "intra_daily_6h"
+  hour                  = 4
+  retention_period_days = 14
+}
+
 # DigitalOcean's defaults: daily backups, in a window DigitalOcean picks. The chosen plan and
 # hour are stored and later plans stay empty; a change made in the control panel shows as a diff.
 resource "droplet_backups" "api" {
