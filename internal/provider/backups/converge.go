@@ -198,7 +198,7 @@ func changedPolicy(planned dropletBackupsModel, current *digitalocean.BackupPoli
 	if usagePolicy(&p, planned, current) {
 		needed = true
 	}
-	if p.Plan != providerutil.BackupPlanWeekly {
+	if p.Plan == providerutil.BackupPlanDaily || providerutil.IsUsageBasedPlan(p.Plan) {
 		p.Weekday = ""
 	}
 	return p, needed

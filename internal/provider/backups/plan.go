@@ -166,11 +166,11 @@ func planPolicy(planned *dropletBackupsModel, cfg dropletBackupsModel, prior *dr
 		switch {
 		case !cfg.Weekday.IsNull():
 			planned.Weekday = cfg.Weekday
+		case samePlan:
+			planned.Weekday = prior.Weekday
 		case knownNotWeekly(planned.Plan):
 			// weekly → any other plan: the old weekday means nothing any more.
 			planned.Weekday = types.StringNull()
-		case samePlan:
-			planned.Weekday = prior.Weekday
 		default:
 			planned.Weekday = types.StringUnknown()
 		}
@@ -231,8 +231,10 @@ func hourFits(plan types.String, hour types.Int64, offered []digitalocean.Suppor
 	return slices.Contains(providerutil.BackupPlanHours(plan.ValueString()), hour.ValueInt64())
 }
 
+// knownNotWeekly reports whether plan is one of the configurable plans that have no weekday.
 func knownNotWeekly(plan types.String) bool {
-	return providerutil.IsKnown(plan) && plan.ValueString() != providerutil.BackupPlanWeekly
+	return providerutil.IsKnown(plan) && plan.ValueString() != providerutil.BackupPlanWeekly &&
+		slices.Contains(providerutil.BackupPlans, plan.ValueString())
 }
 
 // scheduleChanged reports whether the planned policy differs from the prior one in anything that

@@ -128,6 +128,8 @@ func TestPlanPolicy(t *testing.T) {
 			Plan: nullS, Weekday: nullS, Hour: nullI, WindowLengthHours: nullI, RetentionPeriodDays: nullI,
 			NextBackupWindow: types.ObjectNull(nextBackupWindowAttrTypes)}}, unknownS, unknownS, unknownI, unknownI, true, false},
 		{"usage-based plan kept", configModel(true, "", "", nil), priorModel("intra_daily_4h", "", 0), str("intra_daily_4h"), nullS, i64(0), i64(7), false, false},
+		// A plan this provider does not know keeps the weekday DigitalOcean reports for it.
+		{"unknown plan kept", configModel(true, "", "", nil), priorModel("monthly", "SUN", 4), str("monthly"), str("SUN"), i64(4), i64(7), false, false},
 		// The weekday goes, the hour 8 opens no window of intra_daily_4h, and the offered default
 		// retention is planned (and sent).
 		{"weekly to intra_daily_4h", configModel(true, "intra_daily_4h", "", nil), prior, str("intra_daily_4h"), nullS, unknownI, i64(7), true, false},
