@@ -21,9 +21,11 @@ import (
 // Usage-based backup plans (intra_daily_4h, _6h, _12h) through Terraform, checked in the state and
 // in what the emulator holds.
 
-// expectUsage checks the retention and window length the emulator holds for the droplet, and that
-// the state shows the same (expectBackups compares the rest of the policy).
-func expectUsage(env *acctest.Env, dropletID int, retention, window int) statecheck.StateCheck {
+// expectUsage checks the retention the emulator holds for the droplet, and its window length (4
+// hours for every plan the emulator has), and that the state shows the same (expectBackups
+// compares the rest of the policy).
+func expectUsage(env *acctest.Env, dropletID int, retention int) statecheck.StateCheck {
+	const window = 4
 	return acctest.Check(func(_ context.Context, req statecheck.CheckStateRequest) error {
 		rec, ok := env.Emulator.Server.BackupPolicy(dropletID)
 		if !ok || rec.BackupPolicy == nil {
@@ -66,7 +68,6 @@ func TestAccDropletBackups_usageBased(t *testing.T) {
 		want       wantBackups
 		retention  int
 		plan       []plancheck.PlanCheck
-		state      []statecheck.StateCheck
 	}
 	steps := []step{
 		{name: "create intra_daily_6h", args: `  plan = "intra_daily_6h"
@@ -124,7 +125,7 @@ func TestAccDropletBackups_usageBased(t *testing.T) {
 				statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("hour"), stateInt(*s.want.hour)),
 				expectBackups(env, id, s.want),
-				expectUsage(env, id, s.retention, 4),
+				expectUsage(env, id, s.retention),
 				// Exactly one action per step: the enable, then one change each.
 				env.ExpectActionHistory(t, id, history(i)...),
 			},
@@ -201,7 +202,7 @@ func TestAccDropletBackups_usageBasedDrift(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectBackups(env, id, wantBackups{true, "weekly", "SUN", hourPtr(4)}),
-					expectUsage(env, id, 28, 4),
+					expectUsage(env, id, 28),
 					env.ExpectActionHistory(t, id, history(1)...),
 				},
 			},
@@ -209,7 +210,7 @@ func TestAccDropletBackups_usageBasedDrift(t *testing.T) {
 				Config: usage,
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectBackups(env, id, wantBackups{true, "intra_daily_6h", "", hourPtr(4)}),
-					expectUsage(env, id, 10, 4),
+					expectUsage(env, id, 10),
 					env.ExpectActionHistory(t, id, history(2)...),
 				},
 			},
@@ -226,7 +227,7 @@ func TestAccDropletBackups_usageBasedDrift(t *testing.T) {
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectUsage(env, id, 10, 4),
+					expectUsage(env, id, 10),
 					env.ExpectActionHistory(t, id, history(3)...),
 				},
 			},
@@ -259,7 +260,7 @@ func TestAccDropletBackups_usageBasedUnset(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("plan"), knownvalue.StringExact("intra_daily_12h")),
 					expectBackups(env, id, wantBackups{true, "intra_daily_12h", "", hourPtr(8)}),
-					expectUsage(env, id, 21, 4),
+					expectUsage(env, id, 21),
 					env.ExpectActionHistory(t, id, history(0)...),
 				},
 			},
@@ -308,7 +309,7 @@ func TestAccDropletBackups_importUsageBased(t *testing.T) {
 			},
 			acctest.EmptyPlan(cfg,
 				expectBackups(env, id, wantBackups{true, "intra_daily_12h", "", hourPtr(4)}),
-				expectUsage(env, id, 21, 4),
+				expectUsage(env, id, 21),
 				env.ExpectActionHistory(t, id),
 			),
 			{
@@ -399,7 +400,7 @@ func TestAccDropletBackups_retentionNotOffered(t *testing.T) {
 			acctest.EmptyPlan(created,
 				env.ExpectActionHistory(t, id, history(0)...),
 				expectBackups(env, id, wantBackups{true, "intra_daily_6h", "", hourPtr(0)}),
-				expectUsage(env, id, 7, 4),
+				expectUsage(env, id, 7),
 			),
 		},
 		CheckDestroy: func(*terraform.State) error { return compareDisabled(env, id) },
