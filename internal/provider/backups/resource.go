@@ -2,10 +2,10 @@
 // backups on or off with a schedule, the droplet_backups and droplet_backup_policies data sources,
 // and the planning of policy attributes they share.
 //
-// Files: resource.go (CRUD and import), resource_schema.go, plan.go (validation and ModifyPlan),
+// Files: resource.go (schema, CRUD, import, model), plan.go (validation and ModifyPlan),
 // converge.go (which backup action a droplet needs, and sending it), convert.go (backups kept as
-// snapshots), policy.go (the API's policy in Terraform types), model.go, data_source.go and
-// policies_data_source.go.
+// snapshots), policy.go (the API's policy in Terraform types, shared by the resource and the data
+// source), data_source.go and policies_data_source.go.
 package backups
 
 import (

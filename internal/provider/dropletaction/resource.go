@@ -2,9 +2,10 @@
 // one droplet action on a droplet or on every droplet with a tag, exactly once, and the table of
 // action types that drives its validation, documentation and by-tag rules.
 //
-// Files: resource.go (CRUD), resource_schema.go, types.go (the action type table), validate.go
-// (per-type rules), run.go (start or adopt, then wait), outcome_diagnostics.go (what failed, on
-// which droplet, and what the next apply does) and model.go.
+// Files: resource.go (schema and CRUD), types.go (the action type table), validate.go (per-type
+// rules), run.go (start or adopt, then wait), outcome_diagnostics.go (what failed, on which
+// droplet, and what the next apply does) and model.go (the model, and its conversions to the
+// API's request and from its actions).
 package dropletaction
 
 import (

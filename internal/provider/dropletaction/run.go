@@ -43,11 +43,23 @@ type actionLedger struct {
 
 // actionLedgers holds one ledger per client. The provider configures a new client for every
 // Terraform command, so an entry lives as long as that command's provider process needs it.
-var actionLedgers sync.Map // *digitalocean.Client → *actionLedger
+var actionLedgers struct {
+	mu       sync.Mutex
+	byClient map[*digitalocean.Client]*actionLedger
+}
 
 func ledgerFor(c *digitalocean.Client) *actionLedger {
-	l, _ := actionLedgers.LoadOrStore(c, &actionLedger{claimed: map[int]bool{}})
-	return l.(*actionLedger)
+	actionLedgers.mu.Lock()
+	defer actionLedgers.mu.Unlock()
+	l := actionLedgers.byClient[c]
+	if l == nil {
+		if actionLedgers.byClient == nil {
+			actionLedgers.byClient = map[*digitalocean.Client]*actionLedger{}
+		}
+		l = &actionLedger{claimed: map[int]bool{}}
+		actionLedgers.byClient[c] = l
+	}
+	return l
 }
 
 // claim records an action as this command's; it reports false if it already was.

@@ -1,8 +1,8 @@
 // Package power is the droplet_power capability: the resource that keeps a droplet powered on or
 // off, with a graceful shutdown that falls back to a hard power-off.
 //
-// Files: resource.go (CRUD and import), resource_schema.go, plan.go (validation and ModifyPlan),
-// converge.go (bringing the droplet to the wanted state), validators.go and model.go.
+// Files: resource.go (schema, CRUD, import, model), plan.go (validation and ModifyPlan),
+// converge.go (bringing the droplet to the wanted state) and validators.go.
 package power
 
 import (
