@@ -235,7 +235,10 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 
 	rt := cfg.transport
 	if rt == nil {
-		rt = http.DefaultTransport.(*http.Transport).Clone()
+		rt = http.DefaultTransport
+		if t, ok := rt.(*http.Transport); ok {
+			rt = t.Clone()
+		}
 	}
 	if cfg.Logger != nil {
 		rt = &logTransport{next: rt, logger: cfg.Logger, token: token, clock: clk}
@@ -287,6 +290,8 @@ func (c *Client) sawActions(as ...godo.Action) {
 }
 
 // do sends a request built with godo and decodes the answer into v, classifying errors.
+//
+//nolint:unparam // the response is returned as godo's calls return it, for callers that need its headers.
 func (c *Client) do(ctx context.Context, method, path string, body, v any) (*godo.Response, error) {
 	req, err := c.godo.NewRequest(ctx, method, path, body)
 	if err != nil {
