@@ -223,35 +223,3 @@ func TestRetryAfterParsing(t *testing.T) {
 		t.Error("garbage accepted")
 	}
 }
-
-// The baseline strategy polls like the official provider: first after 10 s, then every 3 s,
-// one request per action.
-func TestBaselineWaiter(t *testing.T) {
-	clk := newFakeClock()
-	r := startEmulator(t, emulator.Options{Now: clk.Now, ActionDuration: 5 * time.Second})
-	ids := createDroplets(r.Server, 4, emulator.DropletSpec{})
-	cfg := testConfig(r)
-	cfg.Strategy = StrategyBaseline
-	cfg.clock = clk
-	c := newTestClient(t, cfg)
-	c.ensureActionFloor(context.Background()) // not a poll
-	r.Server.ResetStats()
-	var wg sync.WaitGroup
-	for _, id := range ids {
-		wg.Add(1)
-		go func(id int) {
-			defer wg.Done()
-			if _, err := c.Run(context.Background(), id, ActionRequest{Type: "reboot"}); err != nil {
-				t.Error(err)
-			}
-		}(id)
-	}
-	wg.Wait()
-	list, single := pollRequests(r.Server.Stats())
-	if list != 0 || single < len(ids) {
-		t.Errorf("baseline: %d list polls, %d single; want only single polls", list, single)
-	}
-	if c.limiter.budget != 0 {
-		t.Errorf("baseline has a budget of %d", c.limiter.budget)
-	}
-}
