@@ -41,16 +41,7 @@ func newTestClient(t *testing.T, cfg Config) *Client {
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}
-	// The limiter registry is process-wide; forget this endpoint so a later test that gets
-	// the same loopback port starts with a fresh budget.
-	t.Cleanup(func() { forgetLimiters() })
 	return c
-}
-
-func forgetLimiters() {
-	limitersMu.Lock()
-	defer limitersMu.Unlock()
-	limiters = map[string]*limiter{}
 }
 
 func ctxTimeout(t *testing.T, d time.Duration) context.Context {
