@@ -40,12 +40,12 @@ type Config struct {
 	HTTPRetryWaitMin time.Duration // default 1s
 	HTTPRetryWaitMax time.Duration // default 30s
 
-	// RequestsPerSecond paces all requests of the process for this endpoint and token.
-	// 0 = no pacing.
+	// RequestsPerSecond paces all requests of the Client. 0 = no pacing.
 	RequestsPerSecond float64
-	// RequestBudgetPerMinute caps the requests of the process for this endpoint and token
-	// within any 60 seconds, so the provider never provokes a 429 by itself.
-	// 0 = 200 (DigitalOcean allows 250); negative = no budget.
+	// RequestBudgetPerMinute caps the account's requests within any 60 seconds, counting those
+	// of other clients that the API's rate-limit headers reveal, so the provider never provokes
+	// a 429 by itself. 0 = 200 (DigitalOcean allows 250), or more if the API advertises a
+	// larger hourly limit; negative = no budget.
 	RequestBudgetPerMinute int
 
 	UserAgent string // "terraform-provider-droplet/<v> Terraform/<tfv>"; godo appends its own
@@ -208,14 +208,11 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	baseline := cfg.Strategy == StrategyBaseline
 	budget := cfg.RequestBudgetPerMinute
-	switch {
-	case baseline, budget < 0:
-		budget = 0
-	case budget == 0:
-		budget = defaultBudgetPerMinute
+	if baseline {
+		budget = -1
 	}
 
-	lim := sharedLimiter(limiterKey(base.String(), token), cfg.RequestsPerSecond, budget, clk)
+	lim := newLimiter(cfg.RequestsPerSecond, budget, clk)
 	c := &Client{
 		bgCtx:        context.WithoutCancel(ctx),
 		clock:        clk,
@@ -273,8 +270,7 @@ func (c *Client) Godo() *godo.Client { return c.godo }
 // Requests reports how many HTTP requests this Client has sent (every attempt counts).
 func (c *Client) Requests() int64 { return c.requests.Load() }
 
-// PeakRequestsPerMinute reports the most requests the process sent to this endpoint and
-// token within one minute (0 when no budget is in force).
+// PeakRequestsPerMinute reports the most requests this Client sent within one minute.
 func (c *Client) PeakRequestsPerMinute() int { return c.limiter.peakPerMinute() }
 
 // sawActions records action IDs seen in an answer.

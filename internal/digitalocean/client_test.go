@@ -221,18 +221,3 @@ func TestTokenNeverLeaks(t *testing.T) {
 		t.Errorf("no trace entry shows the Authorization header as [REDACTED]: %v", entries[:min(3, len(entries))])
 	}
 }
-
-func TestLimiterSharedPerEndpointAndToken(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
-	cfg := testConfig(r)
-	a := newTestClient(t, cfg)
-	b := newTestClient(t, cfg)
-	cfg.Token = "other"
-	other := newTestClient(t, cfg)
-	if a.limiter != b.limiter {
-		t.Error("two clients for the same endpoint and token have separate limiters")
-	}
-	if a.limiter == other.limiter {
-		t.Error("clients for different tokens share a limiter")
-	}
-}

@@ -2,8 +2,9 @@
 // Terraform.
 //
 // Client wraps godo with its own HTTP stack (transport.go): retries for idempotent requests and
-// 429s, a process-wide limiter (limiter.go) that paces requests, keeps a sliding request budget
-// under DigitalOcean's per-minute limit and honours Retry-After and RateLimit-Remaining, the
+// 429s, a limiter per Client (limiter.go) that keeps the account within a per-minute request
+// budget, counting other clients' requests from the API's rate-limit headers, never overdraws
+// RateLimit-Remaining, and after a 429's Retry-After releases requests at the budget's pace, the
 // bearer token added on a copy of each request, and logging with the token redacted.
 //
 // # The action runner
