@@ -17,16 +17,6 @@ import (
 // DefaultEndpoint is the public DigitalOcean API.
 const DefaultEndpoint = "https://api.digitalocean.com"
 
-// Strategies for Config.Strategy.
-const (
-	// StrategyDefault batches reads and polls and keeps within a request budget.
-	StrategyDefault = ""
-	// StrategyBaseline behaves like the official provider (first poll after 10 s, then every
-	// 3 s per action, one request per read, no budget). It exists so benchmarks can compare
-	// both in the same run.
-	StrategyBaseline = "baseline"
-)
-
 // Config configures a Client. Zero values mean defaults.
 type Config struct {
 	Token       string
@@ -55,9 +45,6 @@ type Config struct {
 	// (default 2s). The first poll comes sooner and intervals grow towards it.
 	PollInterval time.Duration
 
-	// Strategy is StrategyDefault or StrategyBaseline.
-	Strategy string
-
 	// clock replaces the wall clock in tests.
 	clock clock
 	// transport replaces the network in tests (an emulator served in process).
@@ -80,7 +67,6 @@ type Client struct {
 	// batched reads.
 	bgCtx    context.Context
 	logger   Logger
-	baseline bool
 	limiter  *limiter
 	requests *atomic.Int64
 
@@ -183,11 +169,6 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	switch cfg.Strategy {
-	case StrategyDefault, StrategyBaseline:
-	default:
-		return nil, fmt.Errorf("%w: unknown strategy %q", ErrInvalid, cfg.Strategy)
-	}
 	if cfg.RequestsPerSecond < 0 {
 		return nil, fmt.Errorf("%w: requests per second must not be negative", ErrInvalid)
 	}
@@ -206,18 +187,11 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 	if waitMax < waitMin {
 		waitMax = waitMin
 	}
-	baseline := cfg.Strategy == StrategyBaseline
-	budget := cfg.RequestBudgetPerMinute
-	if baseline {
-		budget = -1
-	}
-
-	lim := newLimiter(cfg.RequestsPerSecond, budget, clk)
+	lim := newLimiter(cfg.RequestsPerSecond, cfg.RequestBudgetPerMinute, clk)
 	c := &Client{
 		bgCtx:        context.WithoutCancel(ctx),
 		clock:        clk,
 		logger:       cfg.Logger,
-		baseline:     baseline,
 		limiter:      lim,
 		requests:     &atomic.Int64{},
 		claims:       newClaims(clk),

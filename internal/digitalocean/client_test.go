@@ -58,9 +58,6 @@ func TestNewClientRejectsBadConfig(t *testing.T) {
 	if _, err := NewClient(ctx, Config{Token: "t", APIEndpoint: "http://example.com"}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("plain http to a remote host: got %v, want ErrInvalid", err)
 	}
-	if _, err := NewClient(ctx, Config{Token: "t", Strategy: "fastest"}); !errors.Is(err, ErrInvalid) {
-		t.Errorf("unknown strategy: got %v, want ErrInvalid", err)
-	}
 }
 
 // A base URL with a path must keep its prefix (godo drops it without a trailing slash).
