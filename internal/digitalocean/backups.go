@@ -94,9 +94,6 @@ func (c *Client) BackupPolicy(ctx context.Context, dropletID int) (*BackupPolicy
 	if dropletID < 1 {
 		return nil, fmt.Errorf("%w: droplet ID %d", ErrInvalid, dropletID)
 	}
-	if c.baseline {
-		return c.getPolicy(ctx, dropletID)
-	}
 	return c.policies.get(ctx, dropletID)
 }
 

@@ -63,7 +63,7 @@ func TestUsageBasedPolicyBody(t *testing.T) {
 
 // A refusal of the plan names the droplet, the plan and what DigitalOcean said.
 func TestUsageBasedPolicyRefused(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
+	r := startEmulator(t, emulator.Options{NoUsageBasedBackups: true})
 	id := r.Server.CreateDroplet(emulator.DropletSpec{Backups: true}).ID
 	c := newTestClient(t, testConfig(r))
 	_, err := c.ChangeBackupPolicy(ctxTimeout(t, 10*time.Second), id, Policy{Plan: "intra_daily_6h", Hour: intPtr(0), RetentionPeriodDays: intPtr(14)})
@@ -81,6 +81,44 @@ func TestUsageBasedPolicyRefused(t *testing.T) {
 	}
 	if n := countActions(r.Server, id, "change_backup_policy"); n != 0 {
 		t.Errorf("%d actions after a refusal", n)
+	}
+}
+
+// Against an account that offers them, a usage-based plan is set in one action and reads back
+// as set; the supported plans list it with its retention range.
+func TestUsageBasedPolicyAgainstTheEmulator(t *testing.T) {
+	r := startEmulator(t, emulator.Options{})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	c := newTestClient(t, testConfig(r))
+	ctx := ctxTimeout(t, 10*time.Second)
+	if _, err := c.EnableBackups(ctx, id, &Policy{Plan: "intra_daily_6h", Hour: intPtr(0), RetentionPeriodDays: intPtr(14)}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.BackupPolicy(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Enabled || p.Plan != "intra_daily_6h" || p.RetentionPeriodDays != 14 || p.WindowLengthHours == 0 || p.Weekday != "" {
+		t.Errorf("policy %+v", p)
+	}
+	if n := countActions(r.Server, id, "enable_backups"); n != 1 {
+		t.Errorf("%d enable_backups actions, want 1", n)
+	}
+	plans, err := c.SupportedBackupPolicies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, sp := range plans {
+		if sp.Name == "intra_daily_6h" {
+			found = true
+			if sp.RetentionMinDays < 1 || sp.RetentionMaxDays <= sp.RetentionMinDays || len(sp.PossibleWindowStarts) == 0 {
+				t.Errorf("intra_daily_6h %+v: no retention range or window starts", sp)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("supported plans %+v lack intra_daily_6h", plans)
 	}
 }
 

@@ -209,18 +209,6 @@ func TestBackupPolicyReadEndsWithContext(t *testing.T) {
 	}
 }
 
-func TestBaselineReadsOnePerCall(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
-	ids := createDroplets(r.Server, 30, emulator.DropletSpec{})
-	cfg := testConfig(r)
-	cfg.Strategy = StrategyBaseline
-	c := newTestClient(t, cfg)
-	refresh(t, c, ids, 10)
-	if list, single := policyRequests(r.Server.Stats()); list != 0 || single != 30 {
-		t.Errorf("baseline: %d list, %d single; want 0 and 30", list, single)
-	}
-}
-
 func TestSupportedBackupPoliciesFetchedOnce(t *testing.T) {
 	r := startEmulator(t, emulator.Options{})
 	c := newTestClient(t, testConfig(r))

@@ -169,6 +169,9 @@ func (r *dropletRun) run(ctx context.Context) {
 func (r *dropletRun) fail(err error) {
 	r.res.Err = err
 	e := Event{Kind: EventDone, Err: err, ActionID: r.res.Action.ID, ActionType: r.res.Action.Type, Status: r.res.Action.Status}
+	if e.ActionType == "" {
+		e.ActionType = r.job.Request.Type // nothing started: name what was asked for
+	}
 	if !r.began.IsZero() {
 		e.Elapsed = r.c.clock.Now().Sub(r.began)
 	}

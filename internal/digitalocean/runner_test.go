@@ -258,3 +258,20 @@ func TestExecuteRejectsBadJobs(t *testing.T) {
 		t.Errorf("%d requests for jobs that cannot run", n)
 	}
 }
+
+// A droplet that is gone fails its run with ErrNotFound, reported as its done event.
+func TestExecuteGoneDroplet(t *testing.T) {
+	r := startEmulator(t, emulator.Options{})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	r.Server.DeleteDroplet(id)
+	c := newTestClient(t, testConfig(r))
+	var events eventLog
+	res, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "reboot"}, Progress: events.add})
+	if !errors.Is(err, ErrNotFound) || len(res) != 1 || !errors.Is(res[0].Err, ErrNotFound) || res[0].Action.ID != 0 {
+		t.Fatalf("got %+v, %v; want ErrNotFound and no action", res, err)
+	}
+	all := events.all()
+	if len(all) != 1 || all[0].Kind != EventDone || !errors.Is(all[0].Err, ErrNotFound) || !strings.Contains(all[0].String(), "reboot action failed") {
+		t.Errorf("events %v", all)
+	}
+}

@@ -40,10 +40,6 @@ const (
 	envHTTPRetryWaitMax  = "DIGITALOCEAN_HTTP_RETRY_WAIT_MAX"
 	envRequestsPerSecond = "DIGITALOCEAN_REQUESTS_PER_SECOND"
 
-	// envStrategy selects the official provider's polling behaviour instead of ours. Undocumented:
-	// it exists so that `make bench` can measure both strategies with the same binary.
-	envStrategy = "DROPLET_PROVIDER_STRATEGY"
-
 	defaultAPIEndpoint      = "https://api.digitalocean.com"
 	defaultHTTPRetryMax     = 4
 	defaultHTTPRetryWaitMin = 1.0
@@ -174,7 +170,6 @@ func clientConfig(cfg providerModel, getenv func(string) string) (digitalocean.C
 	out := digitalocean.Config{
 		Token:       firstNonEmpty(cfg.Token.ValueString(), getenv(envToken), getenv(envAccessToken)),
 		APIEndpoint: firstNonEmpty(cfg.APIEndpoint.ValueString(), getenv(envAPIURL), defaultAPIEndpoint),
-		Strategy:    getenv(envStrategy),
 	}
 	if strings.TrimSpace(out.Token) == "" {
 		diags.AddAttributeError(path.Root("token"), "Missing DigitalOcean API token",
