@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/digitalocean"
+	"github.com/dropletops/terraform-provider-droplet/internal/provider/providerutil"
 )
 
 // intraDailyPlan matches the usage-based plans that back up every few hours, such as
@@ -38,9 +39,9 @@ func describeSchedule(p *digitalocean.BackupPolicy) string {
 	switch m := intraDailyPlan.FindStringSubmatch(p.Plan); {
 	case p.Plan == "":
 		return "backups on" + at
-	case p.Plan == "daily":
+	case p.Plan == providerutil.BackupPlanDaily:
 		return "daily" + at
-	case p.Plan == "weekly" && p.Weekday != "":
+	case p.Plan == providerutil.BackupPlanWeekly && p.Weekday != "":
 		return "weekly " + p.Weekday + at
 	case m != nil:
 		// The start hour says little for a plan that runs several times a day; how long each

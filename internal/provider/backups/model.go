@@ -1,8 +1,12 @@
 package backups
 
 import (
+	"strconv"
+
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/digitalocean"
 )
 
 type dropletBackupsModel struct {
@@ -29,4 +33,18 @@ func (m dropletBackupsModel) withPolicy(p policyState) dropletBackupsModel {
 	m.RetentionPeriodDays = p.RetentionPeriodDays
 	m.NextBackupWindow = p.NextBackupWindow
 	return m
+}
+
+// readState is what droplet_backups stores for its droplet (prior.DropletID) when DigitalOcean
+// reports policy p: the policy, and the settings of prior that DigitalOcean does not hold. Read
+// and the list resource both use it, so a listed droplet is stored exactly as an import would
+// store it. After an import, or for a listed droplet, only droplet_id is known; the rest takes
+// its defaults.
+func readState(prior dropletBackupsModel, p *digitalocean.BackupPolicy) dropletBackupsModel {
+	state := prior.withPolicy(policyStateFrom(p))
+	state.ID = types.StringValue(strconv.FormatInt(prior.DropletID.ValueInt64(), 10))
+	if state.SnapshotBackupsOnDisable.IsNull() {
+		state.SnapshotBackupsOnDisable = types.BoolValue(false)
+	}
+	return state
 }

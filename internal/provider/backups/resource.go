@@ -101,12 +101,7 @@ func (r *dropletBackupsResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 
-	state = state.withPolicy(policyStateFrom(p))
-	// After an import only droplet_id is known; the rest takes its defaults.
-	state.ID = types.StringValue(strconv.Itoa(dropletID))
-	if state.SnapshotBackupsOnDisable.IsNull() {
-		state.SnapshotBackupsOnDisable = types.BoolValue(false)
-	}
+	state = readState(state, p)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	providerutil.SetDropletIdentity(ctx, resp.Identity, int64(dropletID), &resp.Diagnostics)
 }

@@ -113,17 +113,7 @@ func (r *dropletPowerResource) Read(ctx context.Context, req resource.ReadReques
 		providerutil.AddAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read the power state of droplet %d", id), err)
 		return
 	}
-	state.ID = types.StringValue(strconv.Itoa(id))
-	state.Status = types.StringValue(d.Status)
-	state.State = types.StringValue(stateFromStatus(d.Status, state.State.ValueString()))
-	// An import leaves the arguments with defaults unset; fill them so a config that leaves them out
-	// plans no change.
-	if state.Shutdown.IsNull() {
-		state.Shutdown = types.StringValue(shutdownGraceful)
-	}
-	if state.GracefulTimeout.IsNull() {
-		state.GracefulTimeout = types.StringValue(defaultGracefulTimeout)
-	}
+	state = readState(state, d)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	providerutil.SetDropletIdentity(ctx, resp.Identity, state.DropletID.ValueInt64(), &resp.Diagnostics)
 }
