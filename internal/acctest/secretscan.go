@@ -196,8 +196,9 @@ func scanForTokens(logDir, workDir string) scanReport {
 			if loc := tokenPattern.FindIndex(data); loc != nil {
 				leak(path, data, loc)
 			}
-		case strings.HasSuffix(name, ".tf"):
-			// The configuration is where the token belongs; it only shows the pattern is right.
+		case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tfquery.hcl"):
+			// The configuration (a query's too) is where the token belongs; it only shows the
+			// pattern is right.
 			data, ok := read(path)
 			if !ok {
 				return
