@@ -1,0 +1,314 @@
+package backups_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/acctest"
+	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
+)
+
+// listFleet is the account the query tests list: two droplets tagged web (one with weekly
+// backups, one without), one tagged db with daily backups, and an untagged one without backups.
+type listFleet struct {
+	web1, web2, db1, batch int
+}
+
+func newListFleet(t *testing.T, env *acctest.Env) listFleet {
+	t.Helper()
+	s := env.Emulator.Server
+	f := listFleet{
+		web1:  s.CreateDroplet(emulator.DropletSpec{Name: "web-1", Tags: []string{"web"}, Backups: true, BackupPolicy: &emulator.PolicySpec{Plan: "weekly", Weekday: "SUN", Hour: hourPtr(4)}}).ID,
+		web2:  s.CreateDroplet(emulator.DropletSpec{Name: "web-2", Tags: []string{"web"}}).ID,
+		db1:   s.CreateDroplet(emulator.DropletSpec{Name: "db-1", Tags: []string{"db"}, Backups: true, BackupPolicy: &emulator.PolicySpec{Plan: "daily", Hour: hourPtr(20)}}).ID,
+		batch: s.CreateDroplet(emulator.DropletSpec{Name: "batch"}).ID,
+	}
+	return f
+}
+
+func byDroplet(id int) queryfilter.QueryFilter {
+	return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(id))})
+}
+
+// expectListed checks that the list block found exactly the droplets ids, in any order.
+func expectListed(addr string, ids ...int) []querycheck.QueryResultCheck {
+	checks := []querycheck.QueryResultCheck{querycheck.ExpectLength(addr, len(ids))}
+	for _, id := range ids {
+		checks = append(checks, querycheck.ExpectIdentity(addr, map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(id))}))
+	}
+	return checks
+}
+
+// queryCheckFunc adapts a function to querycheck.QueryResultCheck.
+type queryCheckFunc func(req querycheck.CheckQueryRequest) error
+
+func (f queryCheckFunc) CheckQuery(_ context.Context, req querycheck.CheckQueryRequest, resp *querycheck.CheckQueryResponse) {
+	resp.Error = f(req)
+}
+
+// expectResourcesMatchEmulator compares every result of every list block that includes resources
+// with what the emulator holds for that droplet when the query has run, and checks that the
+// blocks in withoutResource carry no resource.
+func expectResourcesMatchEmulator(env *acctest.Env, withoutResource ...string) querycheck.QueryResultCheck {
+	return queryCheckFunc(func(req querycheck.CheckQueryRequest) error {
+		if len(req.Query) == 0 {
+			return fmt.Errorf("the query found nothing to compare")
+		}
+		for _, found := range req.Query {
+			addr := strings.TrimPrefix(found.Address, "list.")
+			id, err := found.Identity["droplet_id"].(json.Number).Int64()
+			if err != nil {
+				return fmt.Errorf("%s: identity %v: %w", addr, found.Identity, err)
+			}
+			if slices.Contains(withoutResource, addr) {
+				if found.ResourceObject != nil {
+					return fmt.Errorf("%s: droplet %d has a resource although include_resource is false", addr, id)
+				}
+				continue
+			}
+			rec, ok := env.Emulator.Server.BackupPolicy(int(id))
+			if !ok {
+				return fmt.Errorf("%s: droplet %d is unknown to the emulator", addr, id)
+			}
+			attrs := found.ResourceObject
+			if attrs == nil {
+				return fmt.Errorf("%s: droplet %d has no resource", addr, id)
+			}
+			if err := compareStateToRecord(attrs, rec); err != nil {
+				return fmt.Errorf("%s: droplet %d against the emulator: %w", addr, id, err)
+			}
+		}
+		return nil
+	})
+}
+
+func TestAccListBackups_filters(t *testing.T) {
+	env := newBackupsEnv(t)
+	f := newListFleet(t, env)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithoutQuery()},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Query: true,
+			Config: env.Config(`
+list "droplet_backups" "all" {
+  provider         = droplet
+  include_resource = true
+}
+
+list "droplet_backups" "web" {
+  provider         = droplet
+  include_resource = true
+  config {
+    tag_name = "web"
+  }
+}
+
+list "droplet_backups" "on" {
+  provider         = droplet
+  include_resource = true
+  config {
+    enabled = true
+  }
+}
+
+list "droplet_backups" "off" {
+  provider         = droplet
+  include_resource = true
+  config {
+    enabled = false
+  }
+}
+
+list "droplet_backups" "web_off" {
+  provider = droplet
+  config {
+    tag_name = "web"
+    enabled  = false
+  }
+}
+
+list "droplet_backups" "nobody" {
+  provider = droplet
+  config {
+    tag_name = "nobody"
+  }
+}
+`),
+			QueryResultChecks: concat(
+				expectListed("droplet_backups.all", f.web1, f.web2, f.db1, f.batch),
+				expectListed("droplet_backups.web", f.web1, f.web2),
+				expectListed("droplet_backups.on", f.web1, f.db1),
+				expectListed("droplet_backups.off", f.web2, f.batch),
+				expectListed("droplet_backups.web_off", f.web2),
+				expectListed("droplet_backups.nobody"),
+				[]querycheck.QueryResultCheck{
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(f.web1), knownvalue.StringExact(fmt.Sprintf("web-1 (%d): weekly SUN 04:00", f.web1))),
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(f.web2), knownvalue.StringExact(fmt.Sprintf("web-2 (%d): backups off", f.web2))),
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(f.db1), knownvalue.StringExact(fmt.Sprintf("db-1 (%d): daily 20:00", f.db1))),
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(f.batch), knownvalue.StringExact(fmt.Sprintf("batch (%d): backups off", f.batch))),
+					querycheck.ExpectResourceKnownValues("droplet_backups.all", byDroplet(f.web1), []querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(fmt.Sprint(f.web1))},
+						{Path: tfjsonpath.New("droplet_id"), KnownValue: knownvalue.Int64Exact(int64(f.web1))},
+						{Path: tfjsonpath.New("enabled"), KnownValue: knownvalue.Bool(true)},
+						{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.StringExact("weekly")},
+						{Path: tfjsonpath.New("weekday"), KnownValue: knownvalue.StringExact("SUN")},
+						{Path: tfjsonpath.New("hour"), KnownValue: knownvalue.Int64Exact(4)},
+						{Path: tfjsonpath.New("window_length_hours"), KnownValue: knownvalue.Int64Exact(4)},
+						{Path: tfjsonpath.New("retention_period_days"), KnownValue: knownvalue.Int64Exact(28)},
+						{Path: tfjsonpath.New("snapshot_backups_on_disable"), KnownValue: knownvalue.Bool(false)},
+						{Path: tfjsonpath.New("timeouts"), KnownValue: knownvalue.Null()},
+					}),
+					querycheck.ExpectResourceKnownValues("droplet_backups.off", byDroplet(f.batch), []querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("droplet_id"), KnownValue: knownvalue.Int64Exact(int64(f.batch))},
+						{Path: tfjsonpath.New("enabled"), KnownValue: knownvalue.Bool(false)},
+						{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.Null()},
+						{Path: tfjsonpath.New("hour"), KnownValue: knownvalue.Null()},
+						{Path: tfjsonpath.New("next_backup_window"), KnownValue: knownvalue.Null()},
+						{Path: tfjsonpath.New("snapshot_backups_on_disable"), KnownValue: knownvalue.Bool(false)},
+					}),
+					expectResourcesMatchEmulator(env, "droplet_backups.web_off", "droplet_backups.nobody"),
+				},
+			),
+		}},
+	})
+}
+
+// TestAccListBackups_limit lists an account of 450 droplets: all of them in 3 + 3 requests, and,
+// with a limit, only the pages the limit needs.
+func TestAccListBackups_limit(t *testing.T) {
+	env := newBackupsEnv(t)
+	s := env.Emulator.Server
+	ids := make([]int, 450)
+	for i := range ids {
+		spec := emulator.DropletSpec{Name: fmt.Sprintf("node-%03d", i)}
+		if i%3 == 0 {
+			spec.Backups, spec.BackupPolicy = true, &emulator.PolicySpec{Plan: "daily", Hour: hourPtr(8)}
+		}
+		ids[i] = s.CreateDroplet(spec).ID
+	}
+	query := func(block string) string { return env.Config(block) }
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithoutQuery()},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: s.ResetStats,
+				Query:     true,
+				Config: query(`
+list "droplet_backups" "first" {
+  provider = droplet
+  limit    = 3
+}
+`),
+				QueryResultChecks: concat(
+					expectListed("droplet_backups.first", ids[0], ids[1], ids[2]),
+					[]querycheck.QueryResultCheck{expectRequests(s, 1, 1)},
+				),
+			},
+			{
+				PreConfig: s.ResetStats,
+				Query:     true,
+				Config: query(`
+list "droplet_backups" "on" {
+  provider = droplet
+  limit    = 70
+  config {
+    enabled = true
+  }
+}
+`),
+				// Droplets 0, 3, …, 207 have backups: the 70th is on the second page.
+				QueryResultChecks: concat(
+					[]querycheck.QueryResultCheck{
+						querycheck.ExpectLength("droplet_backups.on", 70),
+						querycheck.ExpectIdentity("droplet_backups.on", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[207]))}),
+						querycheck.ExpectNoIdentity("droplet_backups.on", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[210]))}),
+						expectRequests(s, 2, 2),
+					},
+				),
+			},
+			{
+				PreConfig: s.ResetStats,
+				Query:     true,
+				Config: query(`
+list "droplet_backups" "all" {
+  provider = droplet
+  limit    = 1000
+}
+`),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("droplet_backups.all", 450),
+					querycheck.ExpectIdentity("droplet_backups.all", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[449]))}),
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(ids[449]), knownvalue.StringExact(fmt.Sprintf("node-449 (%d): backups off", ids[449]))),
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(ids[447]), knownvalue.StringExact(fmt.Sprintf("node-447 (%d): daily 08:00", ids[447]))),
+					expectRequests(s, 3, 3),
+				},
+			},
+		},
+	})
+}
+
+// expectRequests checks what the query cost the emulator: droplet pages, policy pages and
+// nothing else (no single reads, no actions).
+func expectRequests(s *emulator.Server, dropletPages, policyPages int) querycheck.QueryResultCheck {
+	return queryCheckFunc(func(querycheck.CheckQueryRequest) error {
+		st := s.Stats()
+		want := map[string]int{"GET /v2/droplets": dropletPages, "GET /v2/droplets/backups/policies": policyPages}
+		if st.TotalRequests != dropletPages+policyPages || st.Requests["GET /v2/droplets"] != dropletPages ||
+			st.Requests["GET /v2/droplets/backups/policies"] != policyPages {
+			return fmt.Errorf("requests %v (%d in all), want %v", st.Requests, st.TotalRequests, want)
+		}
+		return nil
+	})
+}
+
+// TestAccListBackups_apiError: a failing API ends the query with a diagnostic that says what was
+// being listed.
+func TestAccListBackups_apiError(t *testing.T) {
+	env := newBackupsEnv(t)
+	newListFleet(t, env)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithoutQuery()},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { env.Emulator.Server.SetFaults(emulator.Faults{FaultRate: 1}) },
+			Query:     true,
+			Config: fmt.Sprintf(`
+provider "droplet" {
+  api_endpoint   = %q
+  token          = %q
+  http_retry_max = 0
+}
+
+list "droplet_backups" "web" {
+  provider = droplet
+  config {
+    tag_name = "web"
+  }
+}
+`, env.Endpoint, env.Token),
+			ExpectError: regexp.MustCompile(`Cannot list the droplets tagged \\?"web\\?" and their backup policies`),
+		}},
+	})
+}
+
+func concat[T any](parts ...[]T) []T {
+	var out []T
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
