@@ -1,8 +1,6 @@
 package backups_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -12,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
-	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -38,39 +35,19 @@ func newListFleet(t *testing.T, env *acctest.Env) listFleet {
 	return f
 }
 
-func byDroplet(id int) queryfilter.QueryFilter {
-	return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(id))})
-}
-
-// expectListed checks that the list block found exactly the droplets ids, in any order.
-func expectListed(addr string, ids ...int) []querycheck.QueryResultCheck {
-	checks := []querycheck.QueryResultCheck{querycheck.ExpectLength(addr, len(ids))}
-	for _, id := range ids {
-		checks = append(checks, querycheck.ExpectIdentity(addr, map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(id))}))
-	}
-	return checks
-}
-
-// queryCheckFunc adapts a function to querycheck.QueryResultCheck.
-type queryCheckFunc func(req querycheck.CheckQueryRequest) error
-
-func (f queryCheckFunc) CheckQuery(_ context.Context, req querycheck.CheckQueryRequest, resp *querycheck.CheckQueryResponse) {
-	resp.Error = f(req)
-}
-
 // expectResourcesMatchEmulator compares every result of every list block that includes resources
 // with what the emulator holds for that droplet when the query has run, and checks that the
 // blocks in withoutResource carry no resource.
 func expectResourcesMatchEmulator(env *acctest.Env, withoutResource ...string) querycheck.QueryResultCheck {
-	return queryCheckFunc(func(req querycheck.CheckQueryRequest) error {
+	return acctest.QueryCheck(func(req querycheck.CheckQueryRequest) error {
 		if len(req.Query) == 0 {
 			return fmt.Errorf("the query found nothing to compare")
 		}
 		for _, found := range req.Query {
 			addr := strings.TrimPrefix(found.Address, "list.")
-			id, err := found.Identity["droplet_id"].(json.Number).Int64()
+			id, err := acctest.ListedDropletID(found.Identity)
 			if err != nil {
-				return fmt.Errorf("%s: identity %v: %w", addr, found.Identity, err)
+				return fmt.Errorf("%s: %w", addr, err)
 			}
 			if slices.Contains(withoutResource, addr) {
 				if found.ResourceObject != nil {
@@ -78,7 +55,7 @@ func expectResourcesMatchEmulator(env *acctest.Env, withoutResource ...string) q
 				}
 				continue
 			}
-			rec, ok := env.Emulator.Server.BackupPolicy(int(id))
+			rec, ok := env.Emulator.Server.BackupPolicy(id)
 			if !ok {
 				return fmt.Errorf("%s: droplet %d is unknown to the emulator", addr, id)
 			}
@@ -148,18 +125,18 @@ list "droplet_backups" "nobody" {
 }
 `),
 			QueryResultChecks: concat(
-				expectListed("droplet_backups.all", f.web1, f.web2, f.db1, f.batch),
-				expectListed("droplet_backups.web", f.web1, f.web2),
-				expectListed("droplet_backups.on", f.web1, f.db1),
-				expectListed("droplet_backups.off", f.web2, f.batch),
-				expectListed("droplet_backups.web_off", f.web2),
-				expectListed("droplet_backups.nobody"),
+				acctest.ExpectListed("droplet_backups.all", f.web1, f.web2, f.db1, f.batch),
+				acctest.ExpectListed("droplet_backups.web", f.web1, f.web2),
+				acctest.ExpectListed("droplet_backups.on", f.web1, f.db1),
+				acctest.ExpectListed("droplet_backups.off", f.web2, f.batch),
+				acctest.ExpectListed("droplet_backups.web_off", f.web2),
+				acctest.ExpectListed("droplet_backups.nobody"),
 				[]querycheck.QueryResultCheck{
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(f.web1), knownvalue.StringExact(fmt.Sprintf("web-1 (%d): weekly SUN 04:00", f.web1))),
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(f.web2), knownvalue.StringExact(fmt.Sprintf("web-2 (%d): backups off", f.web2))),
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(f.db1), knownvalue.StringExact(fmt.Sprintf("db-1 (%d): daily 20:00", f.db1))),
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(f.batch), knownvalue.StringExact(fmt.Sprintf("batch (%d): backups off", f.batch))),
-					querycheck.ExpectResourceKnownValues("droplet_backups.all", byDroplet(f.web1), []querycheck.KnownValueCheck{
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.web1), knownvalue.StringExact(fmt.Sprintf("web-1 (%d): weekly SUN 04:00", f.web1))),
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.web2), knownvalue.StringExact(fmt.Sprintf("web-2 (%d): backups off", f.web2))),
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.db1), knownvalue.StringExact(fmt.Sprintf("db-1 (%d): daily 20:00", f.db1))),
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.batch), knownvalue.StringExact(fmt.Sprintf("batch (%d): backups off", f.batch))),
+					querycheck.ExpectResourceKnownValues("droplet_backups.all", acctest.ByDroplet(f.web1), []querycheck.KnownValueCheck{
 						{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(fmt.Sprint(f.web1))},
 						{Path: tfjsonpath.New("droplet_id"), KnownValue: knownvalue.Int64Exact(int64(f.web1))},
 						{Path: tfjsonpath.New("enabled"), KnownValue: knownvalue.Bool(true)},
@@ -171,7 +148,7 @@ list "droplet_backups" "nobody" {
 						{Path: tfjsonpath.New("snapshot_backups_on_disable"), KnownValue: knownvalue.Bool(false)},
 						{Path: tfjsonpath.New("timeouts"), KnownValue: knownvalue.Null()},
 					}),
-					querycheck.ExpectResourceKnownValues("droplet_backups.off", byDroplet(f.batch), []querycheck.KnownValueCheck{
+					querycheck.ExpectResourceKnownValues("droplet_backups.off", acctest.ByDroplet(f.batch), []querycheck.KnownValueCheck{
 						{Path: tfjsonpath.New("droplet_id"), KnownValue: knownvalue.Int64Exact(int64(f.batch))},
 						{Path: tfjsonpath.New("enabled"), KnownValue: knownvalue.Bool(false)},
 						{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.Null()},
@@ -214,8 +191,8 @@ list "droplet_backups" "first" {
 }
 `),
 				QueryResultChecks: concat(
-					expectListed("droplet_backups.first", ids[0], ids[1], ids[2]),
-					[]querycheck.QueryResultCheck{expectRequests(s, 1, 1)},
+					acctest.ExpectListed("droplet_backups.first", ids[0], ids[1], ids[2]),
+					[]querycheck.QueryResultCheck{backupsRequests(s, 1, 1)},
 				),
 			},
 			{
@@ -236,7 +213,7 @@ list "droplet_backups" "on" {
 						querycheck.ExpectLength("droplet_backups.on", 70),
 						querycheck.ExpectIdentity("droplet_backups.on", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[207]))}),
 						querycheck.ExpectNoIdentity("droplet_backups.on", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[210]))}),
-						expectRequests(s, 2, 2),
+						backupsRequests(s, 2, 2),
 					},
 				),
 			},
@@ -252,26 +229,20 @@ list "droplet_backups" "all" {
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("droplet_backups.all", 450),
 					querycheck.ExpectIdentity("droplet_backups.all", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[449]))}),
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(ids[449]), knownvalue.StringExact(fmt.Sprintf("node-449 (%d): backups off", ids[449]))),
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", byDroplet(ids[447]), knownvalue.StringExact(fmt.Sprintf("node-447 (%d): daily 08:00", ids[447]))),
-					expectRequests(s, 3, 3),
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(ids[449]), knownvalue.StringExact(fmt.Sprintf("node-449 (%d): backups off", ids[449]))),
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(ids[447]), knownvalue.StringExact(fmt.Sprintf("node-447 (%d): daily 08:00", ids[447]))),
+					backupsRequests(s, 3, 3),
 				},
 			},
 		},
 	})
 }
 
-// expectRequests checks what the query cost the emulator: droplet pages, policy pages and
-// nothing else (no single reads, no actions).
-func expectRequests(s *emulator.Server, dropletPages, policyPages int) querycheck.QueryResultCheck {
-	return queryCheckFunc(func(querycheck.CheckQueryRequest) error {
-		st := s.Stats()
-		want := map[string]int{"GET /v2/droplets": dropletPages, "GET /v2/droplets/backups/policies": policyPages}
-		if st.TotalRequests != dropletPages+policyPages || st.Requests["GET /v2/droplets"] != dropletPages ||
-			st.Requests["GET /v2/droplets/backups/policies"] != policyPages {
-			return fmt.Errorf("requests %v (%d in all), want %v", st.Requests, st.TotalRequests, want)
-		}
-		return nil
+// backupsRequests is what listing costs: droplet pages and policy pages, nothing else.
+func backupsRequests(s *emulator.Server, dropletPages, policyPages int) querycheck.QueryResultCheck {
+	return acctest.ExpectRequests(s, map[string]int{
+		"GET /v2/droplets":                  dropletPages,
+		"GET /v2/droplets/backups/policies": policyPages,
 	})
 }
 
