@@ -75,7 +75,7 @@ func TestAccListBackups_filters(t *testing.T) {
 	env := newBackupsEnv(t)
 	f := newListFleet(t, env)
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithoutQuery()},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{{
 			Query: true,
@@ -178,7 +178,7 @@ func TestAccListBackups_limit(t *testing.T) {
 	}
 	query := func(block string) string { return env.Config(block) }
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithoutQuery()},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
@@ -252,7 +252,7 @@ func TestAccListBackups_apiError(t *testing.T) {
 	env := newBackupsEnv(t)
 	newListFleet(t, env)
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithoutQuery()},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{{
 			PreConfig: func() { env.Emulator.Server.SetFaults(emulator.Faults{FaultRate: 1}) },

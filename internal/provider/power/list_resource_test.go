@@ -51,7 +51,7 @@ func TestAccListPower_query(t *testing.T) {
 	powerOutOfBand(t, env, web2, "power_off")
 
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithoutQuery()},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{{
 			PreConfig: s.ResetStats,
@@ -114,7 +114,7 @@ func TestAccListPower_limit(t *testing.T) {
 		return acctest.ExpectRequests(s, map[string]int{"GET /v2/droplets": n})
 	}
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithoutQuery()},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
