@@ -18,18 +18,21 @@ import (
 )
 
 // listFleet is the account the query tests list: two droplets tagged web (one with weekly
-// backups, one without), one tagged db with daily backups, and an untagged one without backups.
+// backups, one without), one tagged db with daily backups, an untagged one on a usage-based plan
+// and an untagged one without backups.
 type listFleet struct {
-	web1, web2, db1, batch int
+	web1, web2, db1, api, batch int
 }
 
 func newListFleet(t *testing.T, env *acctest.Env) listFleet {
 	t.Helper()
 	s := env.Emulator.Server
 	f := listFleet{
-		web1:  s.CreateDroplet(emulator.DropletSpec{Name: "web-1", Tags: []string{"web"}, Backups: true, BackupPolicy: &emulator.PolicySpec{Plan: "weekly", Weekday: "SUN", Hour: hourPtr(4)}}).ID,
-		web2:  s.CreateDroplet(emulator.DropletSpec{Name: "web-2", Tags: []string{"web"}}).ID,
-		db1:   s.CreateDroplet(emulator.DropletSpec{Name: "db-1", Tags: []string{"db"}, Backups: true, BackupPolicy: &emulator.PolicySpec{Plan: "daily", Hour: hourPtr(20)}}).ID,
+		web1: s.CreateDroplet(emulator.DropletSpec{Name: "web-1", Tags: []string{"web"}, Backups: true, BackupPolicy: &emulator.PolicySpec{Plan: "weekly", Weekday: "SUN", Hour: hourPtr(4)}}).ID,
+		web2: s.CreateDroplet(emulator.DropletSpec{Name: "web-2", Tags: []string{"web"}}).ID,
+		db1:  s.CreateDroplet(emulator.DropletSpec{Name: "db-1", Tags: []string{"db"}, Backups: true, BackupPolicy: &emulator.PolicySpec{Plan: "daily", Hour: hourPtr(20)}}).ID,
+		api: s.CreateDroplet(emulator.DropletSpec{Name: "api", Backups: true, BackupPolicy: &emulator.PolicySpec{
+			Plan: "intra_daily_4h", Hour: hourPtr(0), RetentionPeriodDays: acctest.Ptr(3)}}).ID,
 		batch: s.CreateDroplet(emulator.DropletSpec{Name: "batch"}).ID,
 	}
 	return f
@@ -125,9 +128,9 @@ list "droplet_backups" "nobody" {
 }
 `),
 			QueryResultChecks: concat(
-				acctest.ExpectListed("droplet_backups.all", f.web1, f.web2, f.db1, f.batch),
+				acctest.ExpectListed("droplet_backups.all", f.web1, f.web2, f.db1, f.api, f.batch),
 				acctest.ExpectListed("droplet_backups.web", f.web1, f.web2),
-				acctest.ExpectListed("droplet_backups.on", f.web1, f.db1),
+				acctest.ExpectListed("droplet_backups.on", f.web1, f.db1, f.api),
 				acctest.ExpectListed("droplet_backups.off", f.web2, f.batch),
 				acctest.ExpectListed("droplet_backups.web_off", f.web2),
 				acctest.ExpectListed("droplet_backups.nobody"),
@@ -135,6 +138,7 @@ list "droplet_backups" "nobody" {
 					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.web1), knownvalue.StringExact(fmt.Sprintf("web-1 (%d): weekly SUN 04:00", f.web1))),
 					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.web2), knownvalue.StringExact(fmt.Sprintf("web-2 (%d): backups off", f.web2))),
 					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.db1), knownvalue.StringExact(fmt.Sprintf("db-1 (%d): daily 20:00", f.db1))),
+					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.api), knownvalue.StringExact(fmt.Sprintf("api (%d): every 4 h, kept 3 days", f.api))),
 					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.batch), knownvalue.StringExact(fmt.Sprintf("batch (%d): backups off", f.batch))),
 					querycheck.ExpectResourceKnownValues("droplet_backups.all", acctest.ByDroplet(f.web1), []querycheck.KnownValueCheck{
 						{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(fmt.Sprint(f.web1))},
@@ -147,6 +151,13 @@ list "droplet_backups" "nobody" {
 						{Path: tfjsonpath.New("retention_period_days"), KnownValue: knownvalue.Int64Exact(28)},
 						{Path: tfjsonpath.New("snapshot_backups_on_disable"), KnownValue: knownvalue.Bool(false)},
 						{Path: tfjsonpath.New("timeouts"), KnownValue: knownvalue.Null()},
+					}),
+					querycheck.ExpectResourceKnownValues("droplet_backups.on", acctest.ByDroplet(f.api), []querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.StringExact("intra_daily_4h")},
+						{Path: tfjsonpath.New("weekday"), KnownValue: knownvalue.Null()},
+						{Path: tfjsonpath.New("hour"), KnownValue: knownvalue.Int64Exact(0)},
+						{Path: tfjsonpath.New("window_length_hours"), KnownValue: knownvalue.Int64Exact(4)},
+						{Path: tfjsonpath.New("retention_period_days"), KnownValue: knownvalue.Int64Exact(3)},
 					}),
 					querycheck.ExpectResourceKnownValues("droplet_backups.off", acctest.ByDroplet(f.batch), []querycheck.KnownValueCheck{
 						{Path: tfjsonpath.New("droplet_id"), KnownValue: knownvalue.Int64Exact(int64(f.batch))},
