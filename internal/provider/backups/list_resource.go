@@ -44,13 +44,13 @@ func (l *dropletBackupsListResource) Configure(_ context.Context, req resource.C
 func (l *dropletBackupsListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the droplets of the account, or those with a tag, with their backup settings, " +
-			"for `terraform query` (Terraform 1.14 and later). Each result is a droplet's " +
-			"[`droplet_backups`](../resources/backups.md): its identity (`droplet_id`), a display name with the " +
+			"for `terraform query` (Terraform 1.14 and later). Each result is a droplet's `droplet_backups`: " +
+			"its identity (`droplet_id`), a display name with the " +
 			"droplet's name, ID and schedule, such as `web-1 (3164444): weekly SUN 04:00`, `db-1 (3164459): " +
 			"daily 20:00`, `api (3164467): every 4 h, kept 7 days` (a usage-based plan) or `batch (3164470): " +
 			"backups off`, and, with `include_resource = true` or `-generate-config-out`, every attribute as " +
 			"an import would store it. Hours are UTC. Droplets come in the API's order.\n\n" +
-			"Listing reads nothing it does not show and changes nothing. A tag that no droplet carries lists " +
+			"Listing changes nothing. A tag that no droplet carries lists " +
 			"nothing; it is not an error.",
 		Attributes: map[string]schema.Attribute{
 			"tag_name": schema.StringAttribute{

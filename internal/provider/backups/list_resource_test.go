@@ -294,3 +294,28 @@ func concat[T any](parts ...[]T) []T {
 	}
 	return out
 }
+
+// TestAccListBackups_invalidTagName: a tag DigitalOcean cannot hold fails when the query is
+// validated, naming the attribute, before any request.
+func TestAccListBackups_invalidTagName(t *testing.T) {
+	env := newBackupsEnv(t)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Query: true,
+			Config: env.Config(`
+list "droplet_backups" "typo" {
+  provider = droplet
+  config {
+    tag_name = "web servers"
+  }
+}
+`),
+			ExpectError: regexp.MustCompile(`tag_name must contain only letters, digits`),
+		}},
+	})
+	if n := env.Emulator.Server.Stats().TotalRequests; n != 0 {
+		t.Errorf("an invalid tag_name sent %d requests, want none", n)
+	}
+}

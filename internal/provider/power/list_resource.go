@@ -43,15 +43,13 @@ func (l *dropletPowerListResource) Configure(_ context.Context, req resource.Con
 func (l *dropletPowerListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the droplets of the account, or those with a tag, with their power state, for " +
-			"`terraform query` (Terraform 1.14 and later). Each result is a droplet's " +
-			"[`droplet_power`](../resources/power.md): its identity (`droplet_id`), a display name with the " +
+			"`terraform query` (Terraform 1.14 and later). Each result is a droplet's `droplet_power`: " +
+			"its identity (`droplet_id`), a display name with the " +
 			"droplet's name, ID and power state, such as `web-1 (3164444): on` or `db-1 (3164459): off`, followed " +
 			"by the droplet's status in parentheses when it is neither `active` nor `off` (`on (new)` while the " +
 			"first boot runs, `off (archive)`), and, with `include_resource = true` or `-generate-config-out`, " +
 			"every attribute as an import would store it. Droplets come in the API's order.\n\n" +
-			"The droplets are read 200 at a time (`GET /v2/droplets`), so N droplets cost ⌈N / 200⌉ requests, and " +
-			"paging stops once Terraform has the results it asked for (`limit`, 100 by default). Listing " +
-			"changes nothing, and a tag that no droplet carries lists nothing; it is not an error.",
+			"Listing changes nothing. A tag that no droplet carries lists nothing; it is not an error.",
 		Attributes: map[string]schema.Attribute{
 			"tag_name": schema.StringAttribute{
 				Optional: true,
