@@ -2,6 +2,7 @@ package power_test
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -144,5 +145,36 @@ list "droplet_power" "all" {
 				},
 			},
 		},
+	})
+}
+
+// TestAccListPower_apiError: a failing API ends the query with a diagnostic that says what was
+// being listed.
+func TestAccListPower_apiError(t *testing.T) {
+	env := acctest.NewEnv(t)
+	env.SkipIfReal(t)
+	env.Emulator.Server.CreateDroplet(emulator.DropletSpec{Name: "web-1", Tags: []string{"web"}})
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { env.Emulator.Server.SetFaults(emulator.Faults{FaultRate: 1}) },
+			Query:     true,
+			Config: fmt.Sprintf(`
+provider "droplet" {
+  api_endpoint   = %q
+  token          = %q
+  http_retry_max = 0
+}
+
+list "droplet_power" "web" {
+  provider = droplet
+  config {
+    tag_name = "web"
+  }
+}
+`, env.Endpoint, env.Token),
+			ExpectError: regexp.MustCompile(`Cannot list the droplets tagged \\?"web\\?"`),
+		}},
 	})
 }
