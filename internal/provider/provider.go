@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -46,7 +47,10 @@ const (
 	defaultHTTPRetryWaitMax = 30.0
 )
 
-var _ provider.Provider = (*dropletProvider)(nil)
+var (
+	_ provider.Provider                  = (*dropletProvider)(nil)
+	_ provider.ProviderWithListResources = (*dropletProvider)(nil)
+)
 
 // New returns a constructor for the provider at the given version ("dev" for local builds).
 func New(version string) func() provider.Provider {
@@ -147,6 +151,7 @@ func (p *dropletProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
 }
 
 func (p *dropletProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -154,6 +159,15 @@ func (p *dropletProvider) Resources(_ context.Context) []func() resource.Resourc
 		backups.NewResource,
 		dropletaction.NewResource,
 		power.NewResource,
+	}
+}
+
+// ListResources are what `terraform query` (Terraform 1.14 and later) lists; each shares its type
+// name and identity with the managed resource it finds.
+func (p *dropletProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		backups.NewListResource,
+		power.NewListResource,
 	}
 }
 

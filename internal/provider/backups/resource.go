@@ -205,12 +205,7 @@ func (r *dropletBackupsResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 
-	state = state.withPolicy(policyStateFrom(p))
-	// After an import only droplet_id is known; the rest takes its defaults.
-	state.ID = types.StringValue(strconv.Itoa(dropletID))
-	if state.SnapshotBackupsOnDisable.IsNull() {
-		state.SnapshotBackupsOnDisable = types.BoolValue(false)
-	}
+	state = readState(state, p)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	providerutil.SetDropletIdentity(ctx, resp.Identity, int64(dropletID), &resp.Diagnostics)
 }
@@ -335,4 +330,18 @@ type dropletBackupsModel struct {
 func (m dropletBackupsModel) withPolicy(p policyState) dropletBackupsModel {
 	m.policyState = p
 	return m
+}
+
+// readState is what droplet_backups stores for its droplet (prior.DropletID) when DigitalOcean
+// reports policy p: the policy, and the settings of prior that DigitalOcean does not hold. Read
+// and the list resource both use it, so a listed droplet is stored exactly as an import would
+// store it. After an import, or for a listed droplet, only droplet_id is known; the rest takes
+// its defaults.
+func readState(prior dropletBackupsModel, p *digitalocean.BackupPolicy) dropletBackupsModel {
+	state := prior.withPolicy(policyStateFrom(p))
+	state.ID = types.StringValue(strconv.FormatInt(prior.DropletID.ValueInt64(), 10))
+	if state.SnapshotBackupsOnDisable.IsNull() {
+		state.SnapshotBackupsOnDisable = types.BoolValue(false)
+	}
+	return state
 }
