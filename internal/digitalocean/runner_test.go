@@ -241,14 +241,15 @@ func TestExecuteRejectsBadJobs(t *testing.T) {
 	c := newTestClient(t, testConfig(r))
 	decide := func(context.Context, int) (*ActionRequest, error) { return nil, nil }
 	for name, job := range map[string]Job{
-		"no target":            {Request: ActionRequest{Type: "reboot"}},
-		"both targets":         {DropletID: 1, Tag: "x", Request: ActionRequest{Type: "reboot"}},
-		"no request":           {DropletID: 1},
-		"request and decide":   {DropletID: 1, Request: ActionRequest{Type: "reboot"}, Decide: decide},
-		"not by tag":           {Tag: "x", Request: ActionRequest{Type: "reboot"}},
-		"force after a reboot": {DropletID: 1, Request: ActionRequest{Type: "reboot"}, ForceAfter: time.Minute},
-		"resize without size":  {DropletID: 1, Request: ActionRequest{Type: "resize"}},
-		"policy by tag":        {Tag: "x", Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "daily"}}},
+		"no target":               {Request: ActionRequest{Type: "reboot"}},
+		"both targets":            {DropletID: 1, Tag: "x", Request: ActionRequest{Type: "reboot"}},
+		"no request":              {DropletID: 1},
+		"request and decide":      {DropletID: 1, Request: ActionRequest{Type: "reboot"}, Decide: decide},
+		"not by tag":              {Tag: "x", Request: ActionRequest{Type: "reboot"}},
+		"force after a reboot":    {DropletID: 1, Request: ActionRequest{Type: "reboot"}, ForceAfter: time.Minute},
+		"resize without size":     {DropletID: 1, Request: ActionRequest{Type: "resize"}},
+		"policy by tag":           {Tag: "x", Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "daily"}}},
+		"no force on error alone": {DropletID: 1, Request: ActionRequest{Type: "shutdown"}, NoForceOnError: true},
 	} {
 		if _, err := c.Execute(ctxTimeout(t, 5*time.Second), job); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: %v, want ErrInvalid", name, err)
