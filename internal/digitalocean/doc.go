@@ -33,7 +33,8 @@
 //     skipped with its reason; Event.String is a line for a person.
 //
 // Every wait and claim reads the Client's clock, so tests drive minutes of waiting in virtual
-// time. Run, Converge and RunByTag are thin wrappers over Execute, kept until their callers move.
+// time. Start and Wait are the runner's two halves on their own: a start exactly once that does
+// not wait, and a wait for actions by ID.
 //
 // One waiter per Client (waiter.go) follows every in-flight action: it learns how long each
 // action type takes, merges polls that fall due together, and answers many actions with one

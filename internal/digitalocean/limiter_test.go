@@ -241,7 +241,7 @@ func TestBaselineWaiter(t *testing.T) {
 		wg.Add(1)
 		go func(id int) {
 			defer wg.Done()
-			if _, err := c.Run(context.Background(), id, ActionRequest{Type: "reboot"}); err != nil {
+			if _, err := c.Execute(context.Background(), Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 				t.Error(err)
 			}
 		}(id)

@@ -370,6 +370,15 @@ func (r *dropletRun) follow(ctx context.Context, a godo.Action) (godo.Action, er
 	return r.followWith(ctx, a, func(ctx context.Context, a *godo.Action) (*godo.Action, error) { return r.c.wait1(ctx, a) })
 }
 
+// wait1 waits for one action whose start answer is known.
+func (c *Client) wait1(ctx context.Context, a *godo.Action) (*godo.Action, error) {
+	as, err := c.waitActions(ctx, []godo.Action{*a})
+	if len(as) == 1 {
+		return &as[0], err
+	}
+	return a, err
+}
+
 func (r *dropletRun) followWith(ctx context.Context, a godo.Action, wait func(context.Context, *godo.Action) (*godo.Action, error)) (godo.Action, error) {
 	c := r.c
 	since := c.clock.Now()

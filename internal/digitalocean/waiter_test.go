@@ -26,7 +26,7 @@ func TestWaiterBatchesManyActions(t *testing.T) {
 		wg.Add(1)
 		go func(id int) {
 			defer wg.Done()
-			if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+			if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 				t.Error(err)
 			}
 		}(id)
@@ -56,7 +56,7 @@ func TestWaiterFewActionsPollSingly(t *testing.T) {
 		wg.Add(1)
 		go func(id int) {
 			defer wg.Done()
-			if _, err := c.Run(ctx, id, ActionRequest{Type: "power_cycle"}); err != nil {
+			if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "power_cycle"}}); err != nil {
 				t.Error(err)
 			}
 		}(id)
@@ -130,14 +130,14 @@ func TestWaiterLearnsDurations(t *testing.T) {
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
 	c := newTestClient(t, testConfig(r)) // polls every 50ms while nothing is known
 	ctx := ctxTimeout(t, 30*time.Second)
-	if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 		t.Fatal(err)
 	}
 	_, first := pollRequests(r.Server.Stats())
 	r.Server.ResetStats()
 	const more = 4
 	for range more {
-		if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+		if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
