@@ -27,7 +27,8 @@
 //     another. Claims live in the Client: the next command adopts, the same one never does, and
 //     two jobs of one Client never share an action.
 //   - Power (power.go): Job.SkipNoop sends nothing where it would change nothing, and a shutdown
-//     with Job.ForceAfter falls back to power_off when the droplet is not off in time.
+//     with Job.ForceAfter falls back to power_off when the droplet is not off in time, or when
+//     the shutdown errors (unless Job.NoForceOnError).
 //   - Progress (progress.go): Job.Progress receives Events, started or adopted, busy, every
 //     status change, a heartbeat at least every 10 s while waiting, done with its duration or
 //     skipped with its reason; Event.String is a line for a person.
