@@ -111,22 +111,6 @@ func (c *Client) getPolicy(ctx context.Context, dropletID int) (*BackupPolicy, e
 	return root.Policy.policy(dropletID), nil
 }
 
-// EnableBackups turns backups on, with the policy if one is given, in a single
-// enable_backups action, and waits for it.
-func (c *Client) EnableBackups(ctx context.Context, dropletID int, p *Policy) (*godo.Action, error) {
-	return c.Run(ctx, dropletID, ActionRequest{Type: "enable_backups", BackupPolicy: p})
-}
-
-// ChangeBackupPolicy changes the policy of a droplet whose backups are on, and waits.
-func (c *Client) ChangeBackupPolicy(ctx context.Context, dropletID int, p Policy) (*godo.Action, error) {
-	return c.Run(ctx, dropletID, ActionRequest{Type: "change_backup_policy", BackupPolicy: &p})
-}
-
-// DisableBackups turns backups off and waits. Existing backups stay until their retention ends.
-func (c *Client) DisableBackups(ctx context.Context, dropletID int) (*godo.Action, error) {
-	return c.Run(ctx, dropletID, ActionRequest{Type: "disable_backups"})
-}
-
 // Backups lists the droplet's backup images, newest first, all pages.
 func (c *Client) Backups(ctx context.Context, dropletID int) ([]godo.Image, error) {
 	if dropletID < 1 {

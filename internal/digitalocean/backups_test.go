@@ -41,10 +41,10 @@ func TestUsageBasedPolicyBody(t *testing.T) {
 	cfg.APIEndpoint = srv.URL
 	c := newTestClient(t, cfg)
 	p := Policy{Plan: "intra_daily_4h", Hour: intPtr(0), WindowLengthHours: intPtr(4), RetentionPeriodDays: intPtr(7)}
-	if _, err := c.ChangeBackupPolicy(ctxTimeout(t, 10*time.Second), id, p); err != nil {
+	if _, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "change_backup_policy", BackupPolicy: &p}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.EnableBackups(ctxTimeout(t, 10*time.Second), id, &Policy{Plan: "intra_daily_12h", RetentionPeriodDays: intPtr(3)}); err != nil {
+	if _, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "intra_daily_12h", RetentionPeriodDays: intPtr(3)}}}); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{
@@ -61,12 +61,13 @@ func TestUsageBasedPolicyBody(t *testing.T) {
 	}
 }
 
-// A refusal of the plan names the droplet, the plan and what DigitalOcean said.
+// A refusal of the plan (by an account without usage-based plans) names the droplet, the plan
+// and what DigitalOcean said.
 func TestUsageBasedPolicyRefused(t *testing.T) {
 	r := startEmulator(t, emulator.Options{NoUsageBasedBackups: true})
 	id := r.Server.CreateDroplet(emulator.DropletSpec{Backups: true}).ID
 	c := newTestClient(t, testConfig(r))
-	_, err := c.ChangeBackupPolicy(ctxTimeout(t, 10*time.Second), id, Policy{Plan: "intra_daily_6h", Hour: intPtr(0), RetentionPeriodDays: intPtr(14)})
+	_, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "change_backup_policy", BackupPolicy: &Policy{Plan: "intra_daily_6h", Hour: intPtr(0), RetentionPeriodDays: intPtr(14)}}})
 	if !errors.Is(err, ErrInvalid) {
 		t.Fatalf("got %v, want ErrInvalid", err)
 	}
@@ -91,7 +92,7 @@ func TestUsageBasedPolicyAgainstTheEmulator(t *testing.T) {
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
 	c := newTestClient(t, testConfig(r))
 	ctx := ctxTimeout(t, 10*time.Second)
-	if _, err := c.EnableBackups(ctx, id, &Policy{Plan: "intra_daily_6h", Hour: intPtr(0), RetentionPeriodDays: intPtr(14)}); err != nil {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "intra_daily_6h", Hour: intPtr(0), RetentionPeriodDays: intPtr(14)}}}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := c.BackupPolicy(ctx, id)

@@ -56,7 +56,7 @@ func applyBackups(b *testing.B, n, parallel int, action time.Duration) {
 				if _, err := c.BackupPolicy(ctx, id); err != nil {
 					b.Error(err)
 				}
-				if _, err := c.EnableBackups(ctx, id, &Policy{Plan: "daily", Hour: intPtr(4)}); err != nil {
+				if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "daily", Hour: intPtr(4)}}}); err != nil {
 					b.Error(err)
 				}
 				if _, err := c.BackupPolicy(ctx, id); err != nil {

@@ -44,11 +44,11 @@ func TestBusyWithoutVisibleActionIsPolledSlowly(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 				defer cancel()
 
-				a, err := c.Run(ctx, id, ActionRequest{Type: "reboot"})
+				res, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if a.Status != "completed" || countActions(s, id, "reboot") != 1 {
+				if a := res[0].Action; a.Status != "completed" || countActions(s, id, "reboot") != 1 {
 					t.Errorf("action %+v; %d reboots, want one completed", a, countActions(s, id, "reboot"))
 				}
 				after := requestsAfterRefusal(t, reqs.all())
@@ -95,7 +95,7 @@ func TestBusyWithoutVisibleActionBoundedByDeadline(t *testing.T) {
 		defer cancel()
 		began := time.Now()
 
-		_, err := c.Run(ctx, id, ActionRequest{Type: "power_cycle"})
+		_, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "power_cycle"}})
 		if !errors.Is(err, ErrTimeout) || !errors.Is(err, ErrPendingEvent) {
 			t.Fatalf("got %v, want ErrTimeout and ErrPendingEvent", err)
 		}

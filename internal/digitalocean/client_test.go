@@ -180,7 +180,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 	}
 	_, err := c.Droplet(ctx, id+1000)
 	errs = append(errs, err)
-	_, err = c.Run(ctx, id+1000, ActionRequest{Type: "reboot"})
+	_, err = c.Execute(ctx, Job{DropletID: id + 1000, Request: ActionRequest{Type: "reboot"}})
 	errs = append(errs, err)
 	// Through godo directly, the error carries the HTTP response; its request must not hold
 	// the token either.

@@ -29,13 +29,15 @@
 //     another. Claims live in the Client: the next command adopts, the same one never does, and
 //     two jobs of one Client never share an action.
 //   - Power (power.go): Job.SkipNoop sends nothing where it would change nothing, and a shutdown
-//     with Job.ForceAfter falls back to power_off when the droplet is not off in time.
+//     with Job.ForceAfter falls back to power_off when the droplet is not off in time, or when
+//     the shutdown errors (unless Job.NoForceOnError).
 //   - Progress (progress.go): Job.Progress receives Events, started or adopted, busy, every
 //     status change, a heartbeat at least every 10 s while waiting, done with its duration or
 //     skipped with its reason; Event.String is a line for a person.
 //
 // Every wait and claim reads the Client's clock, so tests drive minutes of waiting in virtual
-// time. Run, Converge and RunByTag are thin wrappers over Execute, kept until their callers move.
+// time. Start and Wait are the runner's two halves on their own: a start exactly once that does
+// not wait, and a wait for actions by ID.
 //
 // One waiter per Client (waiter.go) follows every in-flight action: it learns how long each
 // action type takes, merges polls that fall due together, and answers many actions with one

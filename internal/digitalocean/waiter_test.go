@@ -29,7 +29,7 @@ func TestWaiterBatchesManyActions(t *testing.T) {
 		wg.Add(1)
 		go func(id int) {
 			defer wg.Done()
-			if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+			if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 				t.Error(err)
 			}
 		}(id)
@@ -59,7 +59,7 @@ func TestWaiterFewActionsPollSingly(t *testing.T) {
 		wg.Add(1)
 		go func(id int) {
 			defer wg.Done()
-			if _, err := c.Run(ctx, id, ActionRequest{Type: "power_cycle"}); err != nil {
+			if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "power_cycle"}}); err != nil {
 				t.Error(err)
 			}
 		}(id)
@@ -109,14 +109,14 @@ func TestWaiterLearnsDurations(t *testing.T) {
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
 	c := newTestClient(t, testConfig(r)) // polls every 50ms while nothing is known
 	ctx := ctxTimeout(t, 30*time.Second)
-	if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 		t.Fatal(err)
 	}
 	_, first := pollRequests(r.Server.Stats())
 	r.Server.ResetStats()
 	const more = 4
 	for range more {
-		if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+		if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -158,7 +158,7 @@ func TestWaiterLearnsFromHeldBackPoll(t *testing.T) {
 	cfg.clock = clk
 	c := newTestClient(t, cfg)
 	ctx := ctxTimeout(t, 10*time.Second)
-	if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 		t.Fatal(err)
 	}
 	c.waiter.mu.Lock()
@@ -168,7 +168,7 @@ func TestWaiterLearnsFromHeldBackPoll(t *testing.T) {
 		t.Fatalf("held back %v; learnt that reboots take %v (%v), want about 3 s", held, est, ok)
 	}
 	start := clk.Now()
-	if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 		t.Fatal(err)
 	}
 	if took := clk.Now().Sub(start); took > 6*time.Second {

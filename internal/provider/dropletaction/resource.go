@@ -3,13 +3,14 @@
 // action types that drives its validation, documentation and by-tag rules.
 //
 // Files: resource.go (schema and CRUD), types.go (the action type table), validate.go (per-type
-// rules), run.go (start or adopt, then wait), outcome_diagnostics.go (what failed, on which
-// droplet, and what the next apply does) and model.go (the model, and its conversions to the
-// API's request and from its actions).
+// rules), run.go (the action through the Client's runner, adopting what an earlier apply left
+// running), outcome_diagnostics.go (what failed, on which droplet, and what the next apply does)
+// and model.go (the model, and its conversions to the API's request and from its actions).
 package dropletaction
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -292,35 +293,40 @@ func (r *dropletActionResource) Create(ctx context.Context, req resource.CreateR
 	if !plan.DropletID.IsNull() {
 		dropletID := int(plan.DropletID.ValueInt64())
 		tflog.Debug(ctx, "running droplet action", map[string]any{"droplet_id": dropletID, "type": actionReq.Type})
-		o := r.runOnDroplet(ctx, dropletID, actionReq)
-		addAdoptedWarnings(&resp.Diagnostics, actionReq.Type, []actionOutcome{o})
-		if !o.completed() {
+		results, err := r.run(ctx, digitalocean.Job{DropletID: dropletID, Request: actionReq})
+		if len(results) == 0 {
+			providerutil.AddAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot run droplet action %s on droplet %d", actionReq.Type, dropletID), err)
+			return
+		}
+		o := results[0]
+		addAdoptedWarnings(&resp.Diagnostics, actionReq.Type, results)
+		if !completed(o) {
 			addDropletOutcomeError(&resp.Diagnostics, actionReq.Type, o, timeout)
 			return
 		}
-		actions = []godo.Action{o.action}
+		actions = []godo.Action{o.Action}
 	} else {
 		tag := plan.TagName.ValueString()
 		tflog.Debug(ctx, "running droplet action by tag", map[string]any{"tag_name": tag, "type": actionReq.Type})
-		outcomes, err := r.runOnTag(ctx, tag, actionReq)
-		if len(outcomes) == 0 && err != nil {
+		results, err := r.run(ctx, digitalocean.Job{Tag: tag, Request: actionReq})
+		if len(results) == 0 && err != nil && !errors.Is(err, digitalocean.ErrNoTaggedDroplets) {
 			providerutil.AddAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot run droplet action %s on the droplets tagged %q", actionReq.Type, tag), err)
 			return
 		}
-		if len(outcomes) == 0 {
+		if len(results) == 0 {
 			resp.Diagnostics.AddAttributeError(path.Root("tag_name"),
 				fmt.Sprintf("No droplet has the tag %q", tag),
 				fmt.Sprintf("DigitalOcean lists no droplet tagged %q, so no %s action ran and nothing was saved. "+
 					"Check the tag name, or tag the droplets first.", tag, actionReq.Type))
 			return
 		}
-		addAdoptedWarnings(&resp.Diagnostics, actionReq.Type, outcomes)
-		for _, o := range outcomes {
-			if !o.completed() {
-				addTagOutcomeError(&resp.Diagnostics, actionReq.Type, tag, outcomes, err, timeout)
+		addAdoptedWarnings(&resp.Diagnostics, actionReq.Type, results)
+		for _, o := range results {
+			if !completed(o) {
+				addTagOutcomeError(&resp.Diagnostics, actionReq.Type, tag, results, timeout)
 				return
 			}
-			actions = append(actions, o.action)
+			actions = append(actions, o.Action)
 		}
 	}
 

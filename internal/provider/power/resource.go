@@ -276,8 +276,6 @@ func (r *dropletPowerResource) ImportState(ctx context.Context, req resource.Imp
 	providerutil.SetDropletIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 }
 
-// converge brings the droplet to plan.State and returns the droplet's status afterwards, which is
-
 type dropletPowerModel struct {
 	ID              types.String   `tfsdk:"id"`
 	DropletID       types.Int64    `tfsdk:"droplet_id"`
