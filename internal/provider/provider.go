@@ -1,4 +1,6 @@
-// Package provider is the Terraform-facing layer: schemas, models, validation and the glue that turns
+// Package provider is the Terraform-facing layer: the provider's schema and configuration, and the
+// registration of every resource and data source. The types themselves live in one package per
+// capability (backups, dropletaction, power), which share the helpers of providerutil; each turns
 // plans into calls on internal/digitalocean and its answers back into state.
 package provider
 
@@ -22,6 +24,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/digitalocean"
+	"github.com/dropletops/terraform-provider-droplet/internal/provider/backups"
+	"github.com/dropletops/terraform-provider-droplet/internal/provider/dropletaction"
+	"github.com/dropletops/terraform-provider-droplet/internal/provider/power"
 )
 
 // Environment variables read when an argument is not set in the configuration. They are the official
@@ -150,16 +155,16 @@ func (p *dropletProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 func (p *dropletProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		NewDropletBackupsResource,
-		NewDropletActionResource,
-		NewDropletPowerResource,
+		backups.NewResource,
+		dropletaction.NewResource,
+		power.NewResource,
 	}
 }
 
 func (p *dropletProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		NewDropletBackupsDataSource,
-		NewDropletBackupPoliciesDataSource,
+		backups.NewDataSource,
+		backups.NewPoliciesDataSource,
 	}
 }
 

@@ -1,0 +1,137 @@
+package dropletaction
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/digitalocean"
+	"github.com/dropletops/terraform-provider-droplet/internal/provider/providerutil"
+)
+
+// addAdoptedWarnings tells the user which actions were adopted rather than started: the usual
+// case is the action a timed-out apply left running, but one of the same type started outside
+// Terraform looks the same to the API.
+func addAdoptedWarnings(diags *diag.Diagnostics, actionType string, outcomes []actionOutcome) {
+	for _, o := range outcomes {
+		if !o.adopted {
+			continue
+		}
+		started := "earlier"
+		if o.action.StartedAt != nil {
+			started = "at " + o.action.StartedAt.UTC().Format(time.RFC3339)
+		}
+		diags.AddWarning(fmt.Sprintf("Adopted droplet action %s already in progress on droplet %d", actionType, o.dropletID),
+			fmt.Sprintf("Droplet %d already had %s action %d in progress (started %s, before this apply), most likely "+
+				"left running by an earlier apply that timed out. It was waited for and recorded instead of starting "+
+				"a second %s. If it was started outside Terraform and the action must run again, change `triggers`.",
+				o.dropletID, actionType, o.action.ID, started, actionType))
+	}
+}
+
+// addDropletOutcomeError explains a failed action on one droplet.
+func addDropletOutcomeError(diags *diag.Diagnostics, actionType string, o actionOutcome, timeout time.Duration) {
+	if o.action.ID == 0 {
+		if blocking := actionErrors(o.err); len(blocking) > 0 && actionWaitEnded(o.err) {
+			// The wait that ended was for another action that kept the droplet locked.
+			b := blocking[0]
+			diags.AddError(fmt.Sprintf("Droplet %d stayed busy; droplet action %s did not start", o.dropletID, actionType),
+				fmt.Sprintf("Droplet %d was busy with action %d (%s, %s) until the wait ended (timeouts.create is %s), "+
+					"so no %s action was started and nothing was saved in state. Apply again once that action "+
+					"has finished, or raise timeouts.create to wait longer.\n\nDetail: %v",
+					o.dropletID, b.ActionID, b.Type, actionStatus(b.Status), timeout, actionType, o.err))
+			return
+		}
+		// The action did not start: the common hints (busy, not found, invalid, ...) fit.
+		providerutil.AddAPIError(diags, fmt.Sprintf("Cannot run droplet action %s on droplet %d", actionType, o.dropletID), o.err)
+		return
+	}
+	line := outcomeLine(o, timeout)
+	switch {
+	case errors.Is(o.err, digitalocean.ErrTimeout):
+		diags.AddError(fmt.Sprintf("Timed out waiting for droplet action %s on droplet %d", actionType, o.dropletID),
+			line+".\n\n"+actionTimeoutAdvice(actionType))
+	case errors.Is(o.err, context.Canceled):
+		diags.AddError(fmt.Sprintf("Interrupted while waiting for droplet action %s on droplet %d", actionType, o.dropletID),
+			line+".\n\n"+actionTimeoutAdvice(actionType))
+	default:
+		diags.AddError(fmt.Sprintf("Droplet action %s failed on droplet %d", actionType, o.dropletID),
+			line+".\n\n"+actionErroredAdvice)
+	}
+}
+
+// actionWaitEnded reports whether err is a wait cut short by the deadline or a cancellation.
+func actionWaitEnded(err error) bool {
+	return errors.Is(err, digitalocean.ErrTimeout) || errors.Is(err, context.Canceled)
+}
+
+func actionStatus(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// addTagOutcomeError explains a failed by-tag run, naming every droplet and action with its
+// status: the user has to know which droplets did and did not change.
+func addTagOutcomeError(diags *diag.Diagnostics, actionType, tag string, outcomes []actionOutcome, runErr error, timeout time.Duration) {
+	var b strings.Builder
+	failed, timedOut, notStarted := 0, false, false
+	for _, o := range outcomes {
+		if !o.completed() {
+			failed++
+		}
+		if o.action.ID != 0 && actionWaitEnded(o.err) {
+			timedOut = true
+		}
+		if o.action.ID == 0 {
+			notStarted = true
+		}
+		b.WriteString("  - " + outcomeLine(o, timeout) + "\n")
+	}
+	summary := fmt.Sprintf("Droplet action %s failed on %d of %d droplets tagged %q", actionType, failed, len(outcomes), tag)
+	if runErr != nil && notStarted {
+		b.WriteString("\nDigitalOcean answered: " + providerutil.APIErrorDetail(runErr) + "\n")
+	}
+	advice := actionErroredAdvice
+	if timedOut {
+		advice = actionTimeoutAdvice(actionType)
+	}
+	diags.AddError(summary, b.String()+"\n"+advice)
+}
+
+// outcomeLine is "droplet 12: action 345 (snapshot) errored", with why a wait ended early.
+func outcomeLine(o actionOutcome, timeout time.Duration) string {
+	if o.action.ID == 0 {
+		if o.err == nil || errors.Is(o.err, errActionNotStarted) {
+			return fmt.Sprintf("droplet %d: no action started", o.dropletID)
+		}
+		return fmt.Sprintf("droplet %d: no action started (%v)", o.dropletID, o.err)
+	}
+	s := fmt.Sprintf("droplet %d: action %d (%s) %s", o.dropletID, o.action.ID, o.action.Type, actionStatus(o.action.Status))
+	switch {
+	case o.err == nil, errors.Is(o.err, digitalocean.ErrActionErrored):
+	case errors.Is(o.err, digitalocean.ErrTimeout):
+		s += fmt.Sprintf(", still running when timeouts.create (%s) ran out", timeout)
+	case errors.Is(o.err, context.Canceled):
+		s += ", still running when the apply was interrupted"
+	default:
+		s += fmt.Sprintf(" (%v)", o.err)
+	}
+	return s
+}
+
+const actionErroredAdvice = "DigitalOcean gives no reason for an errored action; look at the droplet's history in " +
+	"the control panel, fix the cause (for example a size or image that does not fit the droplet), and apply " +
+	"again. Nothing was saved in state, so the next apply runs the action again."
+
+func actionTimeoutAdvice(actionType string) string {
+	return "DigitalOcean keeps running the action. Nothing was saved in state; the next apply adopts the " +
+		"action still in progress instead of starting a second " + actionType + ", and waits for it (if it " +
+		"has completed by then, the next apply runs the action again). Raise timeouts.create if this action " +
+		"normally takes longer."
+}

@@ -1,0 +1,43 @@
+package dropletaction
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/digitalocean/godo"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/dropletops/terraform-provider-droplet/internal/digitalocean"
+)
+
+func TestAddTagOutcomeError(t *testing.T) {
+	outcomes := []actionOutcome{
+		{dropletID: 1, action: godo.Action{ID: 11, Type: "snapshot", Status: "completed"}},
+		{dropletID: 2, action: godo.Action{ID: 12, Type: "snapshot", Status: "in-progress"},
+			err: &digitalocean.ActionError{ActionID: 12, Status: "in-progress", Err: digitalocean.ErrTimeout}},
+		{dropletID: 3, err: errActionNotStarted},
+	}
+	var diags diag.Diagnostics
+	addTagOutcomeError(&diags, "snapshot", "web", outcomes, digitalocean.ErrPendingEvent, 90*time.Second)
+	if len(diags) != 1 {
+		t.Fatalf("got %d diagnostics, want 1", len(diags))
+	}
+	d := diags[0]
+	if want := `Droplet action snapshot failed on 2 of 3 droplets tagged "web"`; d.Summary() != want {
+		t.Errorf("summary %q, want %q", d.Summary(), want)
+	}
+	for _, want := range []string{
+		"droplet 1: action 11 (snapshot) completed",
+		"droplet 2: action 12 (snapshot) in-progress, still running when timeouts.create (1m30s) ran out",
+		"droplet 3: no action started",
+		"DigitalOcean answered: " + digitalocean.ErrPendingEvent.Error(),
+		"adopts the action still in progress",
+	} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("detail lacks %q:\n%s", want, d.Detail())
+		}
+	}
+}
+
+// setResult orders by droplet, takes the lowest action ID as id, the first start and last end.
