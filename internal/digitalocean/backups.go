@@ -182,7 +182,7 @@ func (c *Client) ConvertImageToSnapshot(ctx context.Context, imageID int) (*godo
 	if imageID < 1 {
 		return nil, fmt.Errorf("%w: image ID %d", ErrInvalid, imageID)
 	}
-	a, err := c.startOnce(ctx, target{resourceType: "image", id: imageID, actionType: "convert"}, map[string]any{"type": "convert"})
+	a, err := c.start(ctx, target{resourceType: "image", id: imageID, actionType: "convert"}, map[string]any{"type": "convert"}, newStartState(nil), false)
 	if err != nil {
 		return nil, err
 	}

@@ -60,6 +60,8 @@ type Config struct {
 
 	// clock replaces the wall clock in tests.
 	clock clock
+	// transport replaces the network in tests (an emulator served in process).
+	transport http.RoundTripper
 }
 
 // Logger receives the HTTP traffic of the client. The provider passes one backed by tflog.
@@ -218,7 +220,7 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 		baseline:     baseline,
 		limiter:      lim,
 		requests:     &atomic.Int64{},
-		claims:       newClaims(),
+		claims:       newClaims(clk),
 		server:       &serverClock{clock: clk},
 		retries:      retryMax,
 		retryWaitMin: waitMin,
@@ -228,13 +230,17 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 		c.logger = nopLogger{}
 	}
 
-	var rt http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
+	rt := cfg.transport
+	if rt == nil {
+		rt = http.DefaultTransport.(*http.Transport).Clone()
+	}
 	if cfg.Logger != nil {
 		rt = &logTransport{next: rt, logger: cfg.Logger, token: token, clock: clk}
 	}
 	rt = &authTransport{next: rt, token: token}
 	rt = &limitTransport{next: rt, limiter: lim, requests: c.requests, server: c.server}
 	rt = &retryTransport{next: rt, max: retryMax, waitMin: waitMin, waitMax: waitMax, clock: clk, limiter: lim}
+	rt = errorIDTransport{next: rt}
 
 	ua := cfg.UserAgent
 	if ua == "" {

@@ -62,25 +62,57 @@ func dropletWaitEnded(ctx context.Context, id int, last *godo.Droplet) error {
 	return fmt.Errorf("waiting for droplet %d (last status %s): %w", id, status, ctx.Err())
 }
 
-// WaitIdle returns the droplet once no action holds it. Running actions it can see are waited
-// for with the Client's shared waiter (their outcome is not the caller's: an errored reboot
-// started elsewhere does not fail this wait); a lock held by something it cannot see, or by an
-// action this Client started, is polled out.
-func (c *Client) WaitIdle(ctx context.Context, id int) (*godo.Droplet, error) {
+// waitDropletUntil reads the droplet until done reports true or until passes on the Client's
+// clock, and returns the last droplet read; the last read is made at until, so a droplet that
+// got there just in time counts. Errors are as WaitDroplet's.
+func (c *Client) waitDropletUntil(ctx context.Context, id int, done func(*godo.Droplet) bool, until time.Time) (*godo.Droplet, error) {
+	interval := dropletPollFirst
+	var last *godo.Droplet
 	for {
 		d, err := c.Droplet(ctx, id)
+		if err != nil {
+			if ctx.Err() != nil {
+				return last, dropletWaitEnded(ctx, id, last)
+			}
+			return last, err
+		}
+		last = d
+		left := until.Sub(c.clock.Now())
+		if done(d) || left <= 0 {
+			return d, nil
+		}
+		if err := sleep(ctx, c.clock, min(interval, left)); err != nil {
+			return last, dropletWaitEnded(ctx, id, last)
+		}
+		interval = min(interval*2, dropletPollMax)
+	}
+}
+
+// WaitIdle returns the droplet once no action holds it. Running actions it can see are waited
+// for with the Client's shared waiter (their outcome is not the caller's: an errored reboot
+// started elsewhere does not fail this wait); a lock held by something it cannot see is polled
+// out at most once every five seconds.
+func (c *Client) WaitIdle(ctx context.Context, id int) (*godo.Droplet, error) {
+	if id < 1 {
+		return nil, fmt.Errorf("%w: droplet ID %d", ErrInvalid, id)
+	}
+	st := newStartState(nil)
+	t := target{resourceType: "droplet", id: id}
+	for {
+		if err := st.busy.pace(ctx, c, t, nil, busySpacing); err != nil {
+			return nil, err
+		}
+		d, err := c.Droplet(ctx, id)
+		st.busy.sent(c)
 		if err != nil || !d.Locked {
 			return d, err
 		}
-		a, err := c.FindInProgress(ctx, id, "")
+		idle, err := c.waitIdle(ctx, t, st)
 		if err != nil {
 			return d, err
 		}
-		if a == nil {
-			return c.WaitDroplet(ctx, id, func(d *godo.Droplet) bool { return !d.Locked })
-		}
-		if _, err := c.Wait(ctx, a.ID); err != nil && !errors.Is(err, ErrActionErrored) {
-			return d, err
+		if idle != nil {
+			return idle, nil
 		}
 	}
 }

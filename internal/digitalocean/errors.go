@@ -1,9 +1,12 @@
 package digitalocean
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -25,15 +28,25 @@ var (
 	ErrServer = errors.New("DigitalOcean API unavailable")
 )
 
-// pendingEventMessage is what the API answers (422) when a droplet is locked by another action.
-const pendingEventMessage = "Droplet already has a pending event."
+// A busy droplet is a 422 with this error id and one of these messages (compared without case
+// and trailing period). Other 422s share the id, so the message decides; a 422 that merely
+// mentions "locked" is a refusal, not a reason to wait.
+const (
+	busyErrorID         = "unprocessable_entity"
+	pendingEventMessage = "droplet already has a pending event"
+	// The emulator answers image actions on a busy image like this; DigitalOcean documents only
+	// the droplet message.
+	imagePendingEventMessage = "image already has a pending event"
+)
 
 // APIError is a non-2xx answer of the API. It carries what a user needs to report the problem
 // (status, message, request ID) and never the request headers, so the token cannot leak through it.
 type APIError struct {
 	StatusCode int
-	Message    string
-	RequestID  string
+	// ID is the error body's "id", such as "not_found" or "unprocessable_entity".
+	ID        string
+	Message   string
+	RequestID string
 	// Request is "METHOD /path" of the failed call, e.g. "POST /v2/droplets/42/actions".
 	Request string
 	// Err is the sentinel this answer was classified as (ErrNotFound, ErrInvalid, ...).
@@ -182,7 +195,7 @@ func fromErrorResponse(er *godo.ErrorResponse) *APIError {
 	if msg == "" && er.NestedError != nil {
 		msg = er.NestedError.Message
 	}
-	e := &APIError{StatusCode: status, Message: msg, RequestID: er.RequestID}
+	e := &APIError{StatusCode: status, ID: er.Response.Header.Get(errorIDHeader), Message: msg, RequestID: er.RequestID}
 	if req := er.Response.Request; req != nil && req.URL != nil {
 		e.Request = req.Method + " " + req.URL.Path
 	}
@@ -195,7 +208,7 @@ func fromErrorResponse(er *godo.ErrorResponse) *APIError {
 		e.Err = ErrNotFound
 	case status == http.StatusTooManyRequests:
 		e.Err = ErrRateLimited
-	case status == http.StatusUnprocessableEntity && isPendingEventMessage(msg):
+	case status == http.StatusUnprocessableEntity && isPendingEvent(e.ID, msg):
 		e.Err = ErrPendingEvent
 	case status >= 500:
 		e.Err = ErrServer
@@ -207,12 +220,45 @@ func fromErrorResponse(er *godo.ErrorResponse) *APIError {
 	return e
 }
 
-func isPendingEventMessage(msg string) bool {
-	if msg == pendingEventMessage {
-		return true
+func isPendingEvent(id, msg string) bool {
+	if id != busyErrorID {
+		return false
 	}
-	m := strings.ToLower(msg)
-	return strings.Contains(m, "pending event") || strings.Contains(m, "locked")
+	m := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(msg), "."))
+	return m == pendingEventMessage || m == imagePendingEventMessage
+}
+
+// errorIDHeader carries the error body's "id" from errorIDTransport to classify: godo's
+// ErrorResponse keeps the response but drops that field. Only this package reads it.
+const errorIDHeader = "X-Droplet-Provider-Error-Id"
+
+// maxErrorBody bounds how much of an error answer is read ahead of godo.
+const maxErrorBody = 64 << 10
+
+// errorIDTransport reads the "id" of error answers ahead of godo, and leaves the body for godo
+// to read as before.
+type errorIDTransport struct{ next http.RoundTripper }
+
+func (t errorIDTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil || resp == nil || resp.StatusCode < 400 || resp.Body == nil {
+		return resp, err
+	}
+	prefix, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(prefix), resp.Body), resp.Body}
+	if rerr != nil {
+		return resp, nil
+	}
+	var body struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(prefix, &body) == nil && body.ID != "" {
+		resp.Header.Set(errorIDHeader, body.ID)
+	}
+	return resp, nil
 }
 
 // ambiguous reports whether a failed POST may have taken effect on the server: the answer was

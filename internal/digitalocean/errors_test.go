@@ -133,3 +133,38 @@ func TestClassifyContextErrors(t *testing.T) {
 		t.Error("a canceled request is not an ambiguous one")
 	}
 }
+
+// Only the documented answer means "busy": status 422, id unprocessable_entity and the pending
+// event message. Other refusals that mention a lock are errors to report, not reasons to wait.
+func TestBusyRecognisedByIDAndMessage(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		busy bool
+	}{
+		{`{"id":"unprocessable_entity","message":"Droplet already has a pending event."}`, true},
+		{`{"id":"unprocessable_entity","message":"droplet already has a pending event"}`, true},
+		{`{"id":"unprocessable_entity","message":"Image already has a pending event."}`, true},
+		{`{"id":"unprocessable_entity","message":"Droplet is locked by an administrator."}`, false},
+		{`{"id":"unprocessable_entity","message":"The volume is locked; a pending event exists."}`, false},
+		{`{"id":"bad_request","message":"Droplet already has a pending event."}`, false},
+		{`Droplet already has a pending event.`, false},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			_, _ = w.Write([]byte(tc.body))
+		}))
+		c := newTestClient(t, Config{Token: "tok", APIEndpoint: srv.URL, HTTPRetryMax: 0})
+		_, err := c.Droplet(ctxTimeout(t, 5*time.Second), 42)
+		srv.Close()
+		if got := errors.Is(err, ErrPendingEvent); got != tc.busy {
+			t.Errorf("%s: busy = %v, want %v (%v)", tc.body, got, tc.busy, err)
+		}
+		if !tc.busy && !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", tc.body, err)
+		}
+		var ae *APIError
+		if errors.As(err, &ae) && strings.HasPrefix(tc.body, "{") && ae.ID == "" {
+			t.Errorf("%s: APIError without the error id", tc.body)
+		}
+	}
+}

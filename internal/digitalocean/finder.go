@@ -130,3 +130,17 @@ func (f *finder) flush() {
 	}
 	wg.Wait()
 }
+
+// findInProgressSingle answers FindInProgress from the droplet's own action list.
+func (c *Client) findInProgressSingle(ctx context.Context, dropletID int, actionType string) (*godo.Action, error) {
+	as, err := c.recentActions(ctx, target{resourceType: "droplet", id: dropletID})
+	if err != nil {
+		return nil, fmt.Errorf("listing actions of droplet %d: %w", dropletID, err)
+	}
+	for i := range as {
+		if as[i].Status == godo.ActionInProgress && (actionType == "" || as[i].Type == actionType) && !c.claims.has(as[i].ID) {
+			return &as[i], nil
+		}
+	}
+	return nil, nil
+}
