@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -50,7 +51,10 @@ const (
 	defaultHTTPRetryWaitMax = 30.0
 )
 
-var _ provider.Provider = (*dropletProvider)(nil)
+var (
+	_ provider.Provider            = (*dropletProvider)(nil)
+	_ provider.ProviderWithActions = (*dropletProvider)(nil)
+)
 
 // New returns a constructor for the provider at the given version ("dev" for local builds).
 func New(version string) func() provider.Provider {
@@ -151,6 +155,7 @@ func (p *dropletProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ActionData = client
 }
 
 func (p *dropletProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -159,6 +164,11 @@ func (p *dropletProvider) Resources(_ context.Context) []func() resource.Resourc
 		dropletaction.NewResource,
 		power.NewResource,
 	}
+}
+
+// Actions are the Terraform actions (Terraform 1.14 and later), one per droplet action type.
+func (p *dropletProvider) Actions(_ context.Context) []func() action.Action {
+	return dropletaction.Actions()
 }
 
 func (p *dropletProvider) DataSources(_ context.Context) []func() datasource.DataSource {
