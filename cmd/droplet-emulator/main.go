@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -78,9 +79,11 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, string, erro
 	erroredRate := fs.Float64("errored-rate", 0, "fraction of actions that end errored")
 	seed := fs.Int64("seed", 1, "seed for seeded droplets and fault decisions")
 	ignore := fs.String("ignore-shutdown", "", "comma-separated droplet IDs (existing or future) whose guest ignores shutdown")
+	usageBased := fs.Bool("usage-based-backups", true, "offer the usage-based backup plans (intra_daily_4h, _6h, _12h); false serves an account without them")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: droplet-emulator [flags]\n\nServes an in-memory DigitalOcean API on a loopback address.\n\n")
 		fs.PrintDefaults()
+		fmt.Fprintf(fs.Output(), "\nThe control endpoints under /_emulator/ change most of these while it runs (PUT /_emulator/faults).\n")
 	}
 	if err := fs.Parse(args); err != nil {
 		return emulator.Options{}, "", err
@@ -102,6 +105,8 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, string, erro
 		ErroredRate:        *erroredRate,
 		Seed:               *seed,
 		Droplets:           *droplets,
+
+		NoUsageBasedBackups: !*usageBased,
 	}
 	for _, t := range strings.Split(*tokens, ",") {
 		if t = strings.TrimSpace(t); t != "" {
@@ -116,6 +121,9 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, string, erro
 			k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
 			if !ok || k == "" {
 				return emulator.Options{}, "", fmt.Errorf("-action-durations: %q is not type=duration", kv)
+			}
+			if !slices.Contains(emulator.ActionTypes(), k) {
+				return emulator.Options{}, "", fmt.Errorf("-action-durations: %q is not an action type (one of %s)", k, strings.Join(emulator.ActionTypes(), ", "))
 			}
 			d, err := time.ParseDuration(v)
 			if err != nil || d < 0 {

@@ -3,8 +3,11 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
+	"flag"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"syscall"
@@ -85,7 +88,7 @@ func TestFlags(t *testing.T) {
 		"-token", "a,b", "-action-duration", "3s", "-action-durations", "snapshot=20s,resize=1m",
 		"-rate-limit-per-minute", "7", "-rate-limit-per-hour", "70", "-fault-rate", "0.25",
 		"-lost-response-rate", "0.5", "-errored-rate", "0.1", "-latency", "1ms", "-seed", "9",
-		"-droplets", "2", "-ignore-shutdown", "100001")
+		"-droplets", "2", "-ignore-shutdown", "100001", "-usage-based-backups=false")
 	defer func() { close(stop); <-done }()
 	var f map[string]any
 	if code := get(t, url+"/_emulator/faults", "", &f); code != 200 {
@@ -94,7 +97,7 @@ func TestFlags(t *testing.T) {
 	want := map[string]any{
 		"action-duration": "3s", "rate-limit-per-minute": 7.0, "rate-limit-per-hour": 70.0, "fault-rate": 0.25,
 		"lost-response-rate": 0.5, "errored-rate": 0.1, "latency": "1ms",
-		"action-durations": map[string]any{"snapshot": "20s", "resize": "1m0s"},
+		"action-durations": map[string]any{"snapshot": "20s", "resize": "1m0s"}, "usage-based-backups": false,
 	}
 	for k, v := range want {
 		if got, _ := json.Marshal(f[k]); string(got) != mustJSON(v) {
@@ -118,6 +121,8 @@ func TestBadFlags(t *testing.T) {
 		{"-listen", "192.168.1.5:0"},
 		{"-action-durations", "snapshot"},
 		{"-action-durations", "snapshot=soon"},
+		{"-action-durations", "snapshots=20s"},
+		{"-usage-based-backups=maybe"},
 		{"-fault-rate", "1.5"},
 		{"-ignore-shutdown", "abc"},
 		{"-token", " , "},
@@ -150,5 +155,46 @@ func TestSignalStopsCleanly(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("SIGTERM did not stop the program")
+	}
+}
+
+// TestGuideDocumentsEveryFlag: the emulator guide's flag table lists exactly
+// the program's flags, with the defaults the usage prints.
+func TestGuideDocumentsEveryFlag(t *testing.T) {
+	var usage strings.Builder
+	if err := run([]string{"-h"}, io.Discard, &usage, nil); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	flags := map[string]string{} // name → default as the usage prints it ("" when none)
+	for _, m := range regexp.MustCompile(`(?m)^  -([a-z-]+)[^\n]*\n((?:    \t[^\n]*\n)+)`).FindAllStringSubmatch(usage.String(), -1) {
+		def := ""
+		if d := regexp.MustCompile(`\(default "?([^")]*)"?\)`).FindStringSubmatch(m[2]); d != nil {
+			def = d[1]
+		}
+		flags[m[1]] = def
+	}
+	if len(flags) < 10 {
+		t.Fatalf("read %d flags from the usage:\n%s", len(flags), usage.String())
+	}
+	guide, err := os.ReadFile("../../templates/guides/testing-with-the-emulator.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `-([a-z-]+)` \\| ([^|]*) \\|").FindAllStringSubmatch(string(guide), -1) {
+		name, def := m[1], strings.Trim(strings.TrimSpace(m[2]), "`")
+		documented[name] = true
+		want, ok := flags[name]
+		switch {
+		case !ok:
+			t.Errorf("the guide documents -%s, which the program does not have", name)
+		case want != "" && def != want:
+			t.Errorf("the guide gives -%s the default %q, the usage %q", name, def, want)
+		}
+	}
+	for name := range flags {
+		if !documented[name] {
+			t.Errorf("-%s is not in the guide's flag table", name)
+		}
 	}
 }

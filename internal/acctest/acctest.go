@@ -147,54 +147,23 @@ func (e *Env) CreateDroplet(t testing.TB, name string, tags ...string) int {
 func (e *Env) Droplet(t testing.TB, id int) *godo.Droplet {
 	t.Helper()
 	d, _, err := e.Godo.Droplets.Get(context.Background(), id)
-	if err != nil {
-		t.Fatalf("read droplet %d: %v", id, err)
-	}
-	return d
+	return must(t, d, err, "read droplet %d", id)
 }
 
 // BackupPolicy reads a droplet's backup policy through the API.
 func (e *Env) BackupPolicy(t testing.TB, id int) *godo.DropletBackupPolicy {
 	t.Helper()
 	p, _, err := e.Godo.Droplets.GetBackupPolicy(context.Background(), id)
+	return must(t, p, err, "read backup policy of droplet %d", id)
+}
+
+// must returns v, or fails the test with what (a format for args) when err is set.
+func must[T any](t testing.TB, v T, err error, what string, args ...any) T {
+	t.Helper()
 	if err != nil {
-		t.Fatalf("read backup policy of droplet %d: %v", id, err)
+		t.Fatalf(what+": %v", append(args, err)...)
 	}
-	return p
-}
-
-// DropletActions lists every action of a droplet through the API, newest first.
-func (e *Env) DropletActions(t testing.TB, id int) []godo.Action {
-	t.Helper()
-	var all []godo.Action
-	opt := &godo.ListOptions{PerPage: 200}
-	for {
-		page, resp, err := e.Godo.Droplets.Actions(context.Background(), id, opt)
-		if err != nil {
-			t.Fatalf("list actions of droplet %d: %v", id, err)
-		}
-		all = append(all, page...)
-		if resp.Links == nil || resp.Links.IsLastPage() {
-			return all
-		}
-		cur, err := resp.Links.CurrentPage()
-		if err != nil {
-			t.Fatalf("paginate actions of droplet %d: %v", id, err)
-		}
-		opt.Page = cur + 1
-	}
-}
-
-// CountActions counts a droplet's actions of one type ("" counts all but the droplet's create).
-func (e *Env) CountActions(t testing.TB, id int, actionType string) int {
-	t.Helper()
-	n := 0
-	for _, a := range e.DropletActions(t, id) {
-		if (actionType == "" && a.Type != "create") || a.Type == actionType {
-			n++
-		}
-	}
-	return n
+	return v
 }
 
 // SkipIfReal skips a test that needs the emulator's control over the API (faults, forced errors).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"time"
 
@@ -159,21 +160,116 @@ func (c *Client) Backups(ctx context.Context, dropletID int) ([]godo.Image, erro
 	return out, nil
 }
 
-// SupportedBackupPolicies lists the plans DigitalOcean offers. The answer does not change
-// while the provider runs, so it is fetched once per Client.
-func (c *Client) SupportedBackupPolicies(ctx context.Context) ([]godo.SupportedBackupPolicy, error) {
-	if p := c.supported.Load(); p != nil {
-		return append([]godo.SupportedBackupPolicy(nil), (*p)...), nil
+// SupportedPolicy is a backup plan DigitalOcean offers the account.
+type SupportedPolicy struct {
+	Name                 string
+	PossibleWindowStarts []int // UTC hours a backup window may start at
+	WindowLengthHours    int
+	RetentionPeriodDays  int // the plan's retention, or its default for usage-based plans
+	// RetentionMinDays and RetentionMaxDays bound the retention a usage-based plan may be given;
+	// both are RetentionPeriodDays for a plan whose retention is fixed.
+	RetentionMinDays, RetentionMaxDays int
+	PossibleDays                       []string // weekdays, for weekly plans
+}
+
+func (p SupportedPolicy) clone() SupportedPolicy {
+	p.PossibleWindowStarts = slices.Clone(p.PossibleWindowStarts)
+	p.PossibleDays = slices.Clone(p.PossibleDays)
+	return p
+}
+
+// supportedRecord is one entry of GET /v2/droplets/backups/supported_policies. The retention
+// range fields are a guess: DigitalOcean documents none, and usage-based plans, whose
+// retention is chosen, would need one. Either a list of allowed retentions or a min/max pair is
+// understood; without them the retention is fixed.
+type supportedRecord struct {
+	Name                 string   `json:"name"`
+	PossibleWindowStarts []int    `json:"possible_window_starts"`
+	WindowLengthHours    int      `json:"window_length_hours"`
+	RetentionPeriodDays  int      `json:"retention_period_days"`
+	PossibleDays         []string `json:"possible_days"`
+	PossibleRetention    []int    `json:"possible_retention_period_days"`
+	MinRetention         int      `json:"min_retention_period_days"`
+	MaxRetention         int      `json:"max_retention_period_days"`
+}
+
+func (r supportedRecord) policy() SupportedPolicy {
+	p := SupportedPolicy{
+		Name: r.Name, PossibleWindowStarts: r.PossibleWindowStarts, WindowLengthHours: r.WindowLengthHours,
+		RetentionPeriodDays: r.RetentionPeriodDays, PossibleDays: r.PossibleDays,
+		RetentionMinDays: r.RetentionPeriodDays, RetentionMaxDays: r.RetentionPeriodDays,
 	}
+	if len(r.PossibleRetention) > 0 {
+		p.RetentionMinDays, p.RetentionMaxDays = slices.Min(r.PossibleRetention), slices.Max(r.PossibleRetention)
+	}
+	if r.MinRetention > 0 {
+		p.RetentionMinDays = r.MinRetention
+	}
+	if r.MaxRetention > 0 {
+		p.RetentionMaxDays = r.MaxRetention
+	}
+	return p
+}
+
+// SupportedBackupPolicies lists the plans DigitalOcean offers the account. The answer does not
+// change while the provider runs, so it is read once per Client, however many callers ask at
+// the same time; a failed read is not kept.
+func (c *Client) SupportedBackupPolicies(ctx context.Context) ([]SupportedPolicy, error) {
+	for {
+		c.supportedMu.Lock()
+		if c.supported != nil {
+			out := cloneSupported(c.supported)
+			c.supportedMu.Unlock()
+			return out, nil
+		}
+		if wait := c.supportedReading; wait != nil {
+			c.supportedMu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return nil, fmt.Errorf("listing supported backup policies: %w", classify(ctx.Err()))
+			}
+		}
+		reading := make(chan struct{})
+		c.supportedReading = reading
+		c.supportedMu.Unlock()
+
+		list, err := c.readSupported(ctx)
+		c.supportedMu.Lock()
+		if err == nil {
+			c.supported = list
+		}
+		c.supportedReading = nil
+		close(reading)
+		c.supportedMu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+		return cloneSupported(list), nil
+	}
+}
+
+func (c *Client) readSupported(ctx context.Context) ([]SupportedPolicy, error) {
 	var root struct {
-		SupportedPolicies []godo.SupportedBackupPolicy `json:"supported_policies"`
+		SupportedPolicies []supportedRecord `json:"supported_policies"`
 	}
 	if _, err := c.do(ctx, http.MethodGet, "v2/droplets/backups/supported_policies", nil, &root); err != nil {
 		return nil, fmt.Errorf("listing supported backup policies: %w", err)
 	}
-	list := root.SupportedPolicies
-	c.supported.Store(&list)
-	return append([]godo.SupportedBackupPolicy(nil), list...), nil
+	list := make([]SupportedPolicy, 0, len(root.SupportedPolicies))
+	for _, r := range root.SupportedPolicies {
+		list = append(list, r.policy())
+	}
+	return list, nil
+}
+
+func cloneSupported(list []SupportedPolicy) []SupportedPolicy {
+	out := make([]SupportedPolicy, len(list))
+	for i, p := range list {
+		out[i] = p.clone()
+	}
+	return out
 }
 
 // ConvertImageToSnapshot converts a backup image into a snapshot (kept until deleted) and

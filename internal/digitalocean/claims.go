@@ -13,8 +13,8 @@ const (
 )
 
 // claims are the actions this Client has started or adopted. An unsure start never adopts an
-// action claimed by another call, and Job.Adopt never follows one: two resources of one
-// Terraform command never share an action, while the next command (a new Client) may adopt
+// action claimed by another call, and Job.Adopt never follows one: two jobs of one command
+// (one Client) never share an action, while the next command, with a new Client, may adopt
 // what this one left running. Claims belong to the Client and go with it.
 type claims struct {
 	clock clock

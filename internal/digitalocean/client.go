@@ -100,7 +100,10 @@ type Client struct {
 	retryWaitMin time.Duration
 	retryWaitMax time.Duration
 
-	supported atomic.Pointer[[]godo.SupportedBackupPolicy]
+	// The plans the account offers, read once (SupportedBackupPolicies).
+	supportedMu      sync.Mutex
+	supported        []SupportedPolicy
+	supportedReading chan struct{} // closed when the read under way ends; nil when none is
 }
 
 // ValidateEndpoint checks an API endpoint: an absolute http(s) URL, where plain http is only

@@ -140,3 +140,51 @@ func TestWaitByIDOfInstantActionDoesNotPoll(t *testing.T) {
 		t.Errorf("%d requests (%v), want none", n, r.Server.Stats().Requests)
 	}
 }
+
+// A Decide function that finds nothing to do sends nothing; the result says why, in Decide's
+// words when it gives them. By tag, each droplet is decided on its own.
+func TestExecuteDecideSkips(t *testing.T) {
+	r := startEmulator(t, emulator.Options{})
+	ids := createDroplets(r.Server, 3, emulator.DropletSpec{Tags: []string{"b"}})
+	if err := r.Server.SetBackupPolicy(ids[1], true, emulator.PolicySpec{Plan: "daily"}); err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, testConfig(r))
+	ctx := ctxTimeout(t, 10*time.Second)
+	decide := func(ctx context.Context, id int) (*ActionRequest, error) {
+		p, err := c.BackupPolicy(ctx, id)
+		switch {
+		case err != nil:
+			return nil, err
+		case p.Enabled:
+			return nil, Skip("backups are already on")
+		}
+		return &ActionRequest{Type: "enable_backups"}, nil
+	}
+
+	res, err := c.Execute(ctx, Job{DropletID: ids[1], Decide: decide})
+	if err != nil || res[0].Skipped != "backups are already on" || res[0].Action.ID != 0 {
+		t.Errorf("got %+v, %v", res, err)
+	}
+	res, err = c.Execute(ctx, Job{DropletID: ids[1], Decide: func(context.Context, int) (*ActionRequest, error) { return nil, nil }})
+	if err != nil || res[0].Skipped != "nothing to change" {
+		t.Errorf("got %+v, %v", res, err)
+	}
+	if n := r.Server.Stats().Requests["POST /v2/droplets/{id}/actions"]; n != 0 {
+		t.Errorf("%d action POSTs, want none", n)
+	}
+
+	res, err = c.Execute(ctx, Job{Tag: "b", Decide: decide})
+	if err != nil || len(res) != 3 {
+		t.Fatalf("by tag: %+v, %v", res, err)
+	}
+	for i, rr := range res {
+		wantSkip := i == 1
+		if (rr.Skipped != "") != wantSkip || (rr.Action.Type == "enable_backups") == wantSkip {
+			t.Errorf("droplet %d: %+v", rr.DropletID, rr)
+		}
+		if n := countActions(r.Server, ids[i], "enable_backups"); (n == 1) == wantSkip {
+			t.Errorf("droplet %d: %d enable_backups actions", ids[i], n)
+		}
+	}
+}

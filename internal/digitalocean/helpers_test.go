@@ -3,7 +3,11 @@ package digitalocean
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -124,4 +128,92 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	ch := make(chan time.Time, 1)
 	ch <- now
 	return ch
+}
+
+// handlerTransport serves requests with an http.Handler in process. With no sockets involved,
+// a test can run inside a synctest bubble, where time moves only while every goroutine waits:
+// minutes of polling, grace periods and heartbeats take no real time and happen in a fixed order.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, req)
+	resp := rec.Result()
+	resp.Request = req
+	return resp, nil
+}
+
+var bubblePort atomic.Int32
+
+// bubbleClient is a Client whose requests h answers in process (use it inside synctest.Test).
+func bubbleClient(t *testing.T, h http.Handler, logger Logger) *Client {
+	t.Helper()
+	cfg := Config{
+		Token:                  emulator.DefaultToken,
+		APIEndpoint:            fmt.Sprintf("http://127.0.0.1:%d", 20000+bubblePort.Add(1)),
+		HTTPRetryMax:           4,
+		RequestBudgetPerMinute: -1,
+		Logger:                 logger,
+		transport:              handlerTransport{h},
+	}
+	return newTestClient(t, cfg)
+}
+
+// requestLog records when each request reached the API, on the bubble's clock.
+type requestLog struct {
+	mu   sync.Mutex
+	reqs []loggedRequest
+}
+
+type loggedRequest struct {
+	at   time.Time
+	what string // "POST /v2/droplets/1/actions"
+}
+
+func (l *requestLog) add(r *http.Request) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.reqs = append(l.reqs, loggedRequest{at: time.Now(), what: r.Method + " " + r.URL.Path})
+}
+
+func (l *requestLog) all() []loggedRequest {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.reqs)
+}
+
+// logged wraps h so every request is recorded in l before h answers it.
+func logged(l *requestLog, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.add(r)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// eventLog collects a Job's progress events.
+type eventLog struct {
+	mu     sync.Mutex
+	events []Event
+}
+
+func (l *eventLog) add(e Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.events = append(l.events, e)
+}
+
+func (l *eventLog) all() []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.events)
+}
+
+func (l *eventLog) kinds(dropletID int) []EventKind {
+	var out []EventKind
+	for _, e := range l.all() {
+		if e.DropletID == dropletID {
+			out = append(out, e.Kind)
+		}
+	}
+	return out
 }

@@ -41,7 +41,7 @@ func (r *dropletRun) shutdown(ctx context.Context, a godo.Action) {
 	grace := r.job.ForceAfter
 	until := r.began.Add(grace)
 
-	got, err, ended := r.followUntil(ctx, a, until)
+	got, ended, err := r.followUntil(ctx, a, until)
 	r.res.Action = got
 	var reason string
 	switch {
@@ -83,7 +83,7 @@ func (r *dropletRun) shutdown(ctx context.Context, a godo.Action) {
 
 // followUntil follows the action until it ends or until passes on the Client's clock. ended
 // is false when until came first; the action is then in its last known state and err is nil.
-func (r *dropletRun) followUntil(ctx context.Context, a godo.Action, until time.Time) (got godo.Action, err error, ended bool) {
+func (r *dropletRun) followUntil(ctx context.Context, a godo.Action, until time.Time) (got godo.Action, ended bool, err error) {
 	c := r.c
 	ended = true
 	got, err = r.followWith(ctx, a, func(ctx context.Context, a *godo.Action) (*godo.Action, error) {
@@ -115,7 +115,7 @@ func (r *dropletRun) followUntil(ctx context.Context, a godo.Action, until time.
 			return ans.a, nil
 		}
 	})
-	return got, err, ended
+	return got, ended, err
 }
 
 // waitOff reads the droplet until it is off, or until passes on the Client's clock (one last

@@ -129,6 +129,11 @@ func (j *Job) validate() error {
 	if j.Tag != "" && !AllowedByTag(j.Request.Type) {
 		return fmt.Errorf("%w: DigitalOcean does not run %s by tag", ErrInvalid, j.Request.Type)
 	}
+	if j.Tag != "" && j.Request.BackupPolicy != nil {
+		// The by-tag request has no backup policy; sending one droplet by droplet instead would
+		// not be what was asked.
+		return fmt.Errorf("%w: a backup policy cannot be sent by tag", ErrInvalid)
+	}
 	return nil
 }
 
@@ -210,19 +215,6 @@ func (r *dropletRun) begin(ctx context.Context) *godo.Action {
 			r.skip("nothing to change")
 			return nil
 		}
-		if r.job.SkipNoop {
-			if r.droplet.Locked {
-				if err := r.waitIdleThenRead(ctx, req.Type); err != nil {
-					r.fail(err)
-					return nil
-				}
-				continue
-			}
-			if reason := noop(req.Type, r.droplet); reason != "" {
-				r.skip(reason)
-				return nil
-			}
-		}
 		body, err := req.body()
 		if err != nil {
 			r.fail(err)
@@ -238,6 +230,21 @@ func (r *dropletRun) begin(ctx context.Context) *godo.Action {
 				r.res.Action, r.res.Adopted, r.began = *a, true, c.clock.Now()
 				r.prog.emit(Event{Kind: EventAdopted, ActionID: a.ID, ActionType: a.Type, Status: a.Status})
 				return a
+			}
+		}
+		// After adoption: an action of this type left running is followed rather than waited
+		// out and then judged needless.
+		if r.job.SkipNoop {
+			if r.droplet.Locked {
+				if err := r.waitIdleThenRead(ctx, req.Type); err != nil {
+					r.fail(err)
+					return nil
+				}
+				continue
+			}
+			if reason := noop(req.Type, r.droplet); reason != "" {
+				r.skip(reason)
+				return nil
 			}
 		}
 		a, err := c.start(ctx, dropletTarget(id, *req), body, r.st, r.job.Decide != nil || r.job.SkipNoop)

@@ -119,15 +119,6 @@ func weekdayIndex(w string) int {
 	return -1
 }
 
-func validHour(h int) bool {
-	for _, v := range backupHours {
-		if v == h {
-			return true
-		}
-	}
-	return false
-}
-
 // regionViews are built once: every action and droplet embeds one.
 var regionViews = func() map[string]Region {
 	sizes := make([]string, 0, len(sizeCatalog))

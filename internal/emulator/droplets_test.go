@@ -4,12 +4,31 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/digitalocean/godo"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
+
+func TestDeleteDropletDeletesBackupsNotSnapshots(t *testing.T) {
+	e := newEnv(t, func(o *emulator.Options) { o.ActionDuration = 0 })
+	id := e.droplet(emulator.DropletSpec{})
+	b, _ := e.srv.TakeBackup(id)
+	a := must[*godo.Action](t)(e.client.DropletActions.Snapshot(e.ctx, id, "snap"))
+	if a.ResourceID != id {
+		t.Errorf("snapshot action resource_id = %d, want the droplet", a.ResourceID)
+	}
+	snapID := e.get(id).SnapshotIDs[0]
+	if !e.srv.DeleteDroplet(id) {
+		t.Fatal("DeleteDroplet")
+	}
+	if _, ok := e.srv.Image(b.ID); ok {
+		t.Error("backup survived its droplet")
+	}
+	if img, ok := e.srv.Image(snapID); !ok || img.DropletID != id {
+		t.Error("snapshot was deleted with its droplet")
+	}
+}
 
 func TestCreateGetDeleteDroplet(t *testing.T) {
 	e := newEnv(t)
@@ -148,77 +167,6 @@ func TestCreateDropletValidation(t *testing.T) {
 	}
 }
 
-func TestListDropletsPagination(t *testing.T) {
-	e := newEnv(t, func(o *emulator.Options) { o.Droplets = 45 })
-	var all []godo.Droplet
-	opt := &godo.ListOptions{}
-	for {
-		ds, resp, err := e.client.Droplets.List(e.ctx, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		all = append(all, ds...)
-		if resp.Meta.Total != 45 {
-			t.Fatalf("meta.total = %d", resp.Meta.Total)
-		}
-		if resp.Links == nil || resp.Links.IsLastPage() {
-			break
-		}
-		cur, err := resp.Links.CurrentPage()
-		if err != nil {
-			t.Fatal(err)
-		}
-		opt.Page = cur + 1
-	}
-	if len(all) != 45 {
-		t.Fatalf("collected %d droplets over the pages", len(all))
-	}
-	for i, d := range all {
-		if d.Name != fmt.Sprintf("droplet-%d", i+1) || !slices.Contains(d.Tags, "emulator") || d.Region.Slug != "nyc3" ||
-			d.SizeSlug != "s-1vcpu-1gb" || d.Image.Slug != "ubuntu-24-04-x64" {
-			t.Fatalf("droplet %d = %s %v %s %s", i, d.Name, d.Tags, d.SizeSlug, d.Image.Slug)
-		}
-	}
-	// Links on a middle page, and per_page bounds.
-	_, resp, err := e.client.Droplets.List(e.ctx, &godo.ListOptions{Page: 2, PerPage: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := resp.Links.Pages
-	if p.First == "" || p.Prev == "" || p.Next == "" || p.Last == "" {
-		t.Errorf("page 2 links = %+v", p)
-	}
-	ds, resp, _ := e.client.Droplets.List(e.ctx, &godo.ListOptions{PerPage: 200})
-	if len(ds) != 45 || resp.Links.Pages != nil {
-		t.Errorf("per_page 200: %d droplets, links %+v", len(ds), resp.Links)
-	}
-	// Tag filter pages too.
-	ds, resp, _ = e.client.Droplets.ListByTag(e.ctx, "emulator", &godo.ListOptions{Page: 3, PerPage: 20})
-	if len(ds) != 5 || resp.Links.Pages.Next != "" || resp.Links.Pages.Prev == "" {
-		t.Errorf("tag page 3: %d droplets, links %+v", len(ds), resp.Links.Pages)
-	}
-}
-
-func TestSeedIsDeterministic(t *testing.T) {
-	a := emulator.New(emulator.Options{Droplets: 4, Seed: 3})
-	b := emulator.New(emulator.Options{Droplets: 4, Seed: 3})
-	for id := 100000; id < 100004; id++ {
-		pa, _ := a.BackupPolicy(id)
-		pb, _ := b.BackupPolicy(id)
-		if fmt.Sprint(pa.BackupPolicy) != fmt.Sprint(pb.BackupPolicy) {
-			t.Errorf("droplet %d: %v vs %v", id, pa.BackupPolicy, pb.BackupPolicy)
-		}
-	}
-	d1, _ := a.Droplet(100000)
-	if len(d1.BackupIDs) != 2 || !slices.Contains(d1.Features, "backups") {
-		t.Errorf("first seeded droplet: backups %v features %v", d1.BackupIDs, d1.Features)
-	}
-	d2, _ := a.Droplet(100001)
-	if len(d2.BackupIDs) != 0 || d2.NextBackupWindow != nil {
-		t.Errorf("second seeded droplet: backups %v", d2.BackupIDs)
-	}
-}
-
 func TestKernels(t *testing.T) {
 	e := newEnv(t)
 	id := e.droplet(emulator.DropletSpec{})
@@ -228,47 +176,4 @@ func TestKernels(t *testing.T) {
 	}
 	_, _, err = e.client.Droplets.Kernels(e.ctx, 5, nil)
 	wantStatus(t, err, 404)
-}
-
-func TestUnauthorized(t *testing.T) {
-	e := newEnv(t)
-	for _, token := range []string{"", "wrong-token"} {
-		c := e.newClient(token)
-		_, resp, err := c.Droplets.List(e.ctx, nil)
-		er := wantStatus(t, err, 401)
-		if er.Message != "Unable to authenticate you." || resp.Header.Get("RateLimit-Limit") == "" {
-			t.Errorf("401 with token %q: %q headers %v", token, er.Message, resp.Header)
-		}
-	}
-	run, err := emulator.Start(emulator.Options{Tokens: []string{"dop_v1_a", "dop_v1_b"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer run.Close()
-	e2 := &env{t: t, run: run, srv: run.Server, ctx: e.ctx}
-	for _, tok := range []string{"dop_v1_a", "dop_v1_b"} {
-		if _, _, err := e2.newClient(tok).Droplets.List(e.ctx, nil); err != nil {
-			t.Errorf("token %s: %v", tok, err)
-		}
-	}
-	_, _, err = e2.newClient(emulator.DefaultToken).Droplets.List(e.ctx, nil)
-	wantStatus(t, err, 401)
-}
-
-func TestUnknownPathsAndIDs(t *testing.T) {
-	e := newEnv(t)
-	for _, path := range []string{"v2/nothing", "v2/droplets/abc", "v2/droplets/0", "v2/actions/12", "v2/images/1"} {
-		r, _ := e.client.NewRequest(e.ctx, "GET", path, nil)
-		_, err := e.client.Do(e.ctx, r, nil)
-		wantStatus(t, err, 404)
-	}
-}
-
-func TestNoEmptyTimestamps(t *testing.T) {
-	// Timestamps are RFC 3339 in UTC to the second; unset ones are null.
-	e := newEnv(t, func(o *emulator.Options) { o.Droplets = 2 })
-	d := e.get(100000)
-	if d.CreatedAt.IsZero() || d.CreatedAt.Location() != time.UTC || d.CreatedAt.Nanosecond() != 0 {
-		t.Errorf("created_at %v", d.CreatedAt)
-	}
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
 
+func intp(i int) *int { return &i }
+
 // fakeClock is an emulator clock that only moves when a test says so.
 type fakeClock struct {
 	mu  sync.Mutex

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -40,12 +39,20 @@ func (s *Server) handleAPI(pattern string, h apiHandler, o routeOptions) {
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, pattern string, h apiHandler, o routeOptions) {
 	cfg := s.cfg.Load()
+	if s.isClosed() {
+		writeClosed(w)
+		return
+	}
 	if cfg.Latency > 0 {
 		t := time.NewTimer(cfg.Latency)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
+			return
+		case <-s.closed:
+			t.Stop()
+			writeClosed(w)
 			return
 		}
 	}
@@ -98,6 +105,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, pattern string
 	writeJSON(w, resp.status, resp.body)
 }
 
+// writeClosed answers a request that reached a closed Server.
+func writeClosed(w http.ResponseWriter) {
+	writeJSON(w, http.StatusServiceUnavailable, APIError{ID: "service_unavailable", Message: "The emulator has been closed."})
+}
+
 func writeServerError(w http.ResponseWriter, reqID string) {
 	writeJSON(w, http.StatusInternalServerError, APIError{ID: "server_error", Message: "Unexpected server-side error", RequestID: reqID})
 }
@@ -141,88 +153,6 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// Pagination.
-
-type pageLinks struct {
-	First string `json:"first,omitempty"`
-	Prev  string `json:"prev,omitempty"`
-	Next  string `json:"next,omitempty"`
-	Last  string `json:"last,omitempty"`
-}
-
-type links struct {
-	Pages   *pageLinks   `json:"pages,omitempty"`
-	Actions []actionLink `json:"actions,omitempty"`
-}
-
-type actionLink struct {
-	ID   int    `json:"id"`
-	Rel  string `json:"rel"`
-	HREF string `json:"href"`
-}
-
-type meta struct {
-	Total int `json:"total"`
-}
-
-const (
-	defaultPerPage = 20
-	maxPerPage     = 200
-)
-
-// page returns the [start, end) slice bounds for the request's page and the
-// links for the response. Values out of range are clamped rather than
-// refused; the real API's answer to e.g. per_page=0 is undocumented.
-func page(r *http.Request, total int) (start, end int, l links) {
-	q := r.URL.Query()
-	perPage, err := strconv.Atoi(q.Get("per_page"))
-	if err != nil || perPage < 1 {
-		perPage = defaultPerPage
-	}
-	if perPage > maxPerPage {
-		perPage = maxPerPage
-	}
-	pg, err := strconv.Atoi(q.Get("page"))
-	if err != nil || pg < 1 {
-		pg = 1
-	}
-	last := (total + perPage - 1) / perPage
-	if last < 1 {
-		last = 1
-	}
-	start = min((pg-1)*perPage, total)
-	end = min(start+perPage, total)
-
-	link := func(n int) string {
-		v := url.Values{}
-		for k, vs := range q {
-			if k != "page" && k != "per_page" {
-				v[k] = vs
-			}
-		}
-		v.Set("page", strconv.Itoa(n))
-		v.Set("per_page", strconv.Itoa(perPage))
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		return (&url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: v.Encode()}).String()
-	}
-	var p pageLinks
-	if pg > 1 {
-		p.First = link(1)
-		p.Prev = link(min(pg-1, last))
-	}
-	if pg < last {
-		p.Next = link(pg + 1)
-		p.Last = link(last)
-	}
-	if p != (pageLinks{}) {
-		l.Pages = &p
-	}
-	return start, end, l
 }
 
 // pathID parses a positive integer path value.

@@ -4,11 +4,61 @@ import (
 	"encoding/json"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/digitalocean/godo"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
+
+func TestConvertBackupToSnapshot(t *testing.T) {
+	e := newEnv(t)
+	id := e.droplet(emulator.DropletSpec{Name: "keep-me", Backups: true})
+	b, _ := e.srv.TakeBackup(id)
+	other, _ := e.srv.TakeBackup(id)
+
+	a, resp, err := e.client.ImageActions.Convert(e.ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 201 || a.Type != "convert" || a.ResourceType != "image" || a.ResourceID != b.ID || a.Status != "in-progress" {
+		t.Fatalf("convert action %d %+v", resp.StatusCode, a)
+	}
+	_, _, err = e.client.ImageActions.Convert(e.ctx, b.ID)
+	wantStatus(t, err, 422) // the image is busy
+	e.finish()
+	if got := must[*godo.Action](t)(e.client.ImageActions.Get(e.ctx, b.ID, a.ID)); got.Status != "completed" {
+		t.Fatalf("convert ended %s", got.Status)
+	}
+	img := must[*godo.Image](t)(e.client.Images.GetByID(e.ctx, b.ID))
+	if img.Type != "snapshot" || img.ID != b.ID {
+		t.Errorf("converted image %+v", img)
+	}
+	d := e.get(id)
+	if slices.Contains(d.BackupIDs, b.ID) || !slices.Contains(d.SnapshotIDs, b.ID) {
+		t.Errorf("backups %v snapshots %v", d.BackupIDs, d.SnapshotIDs)
+	}
+	snaps := must[[]godo.Image](t)(e.client.Droplets.Snapshots(e.ctx, id, nil))
+	if len(snaps) != 1 || snaps[0].ID != b.ID || snaps[0].Type != "snapshot" {
+		t.Errorf("snapshots %+v", snaps)
+	}
+	// Converting a snapshot (or a public image) is refused.
+	_, _, err = e.client.ImageActions.Convert(e.ctx, b.ID)
+	wantStatus(t, err, 422)
+
+	// A snapshot outlives retention, disable_backups and the droplet; backups don't.
+	e.clock.Advance(60 * 24 * time.Hour)
+	must[*godo.Action](t)(e.client.DropletActions.DisableBackups(e.ctx, id))
+	e.finish()
+	if _, err := e.client.Droplets.Delete(e.ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.client.Images.GetByID(e.ctx, b.ID); err != nil {
+		t.Errorf("snapshot gone with the droplet: %v", err)
+	}
+	_, _, err = e.client.Images.GetByID(e.ctx, other.ID)
+	wantStatus(t, err, 404)
+}
 
 func TestImagesAndImageActions(t *testing.T) {
 	e := newEnv(t)

@@ -78,12 +78,11 @@ func property(doc *openapi3.T, schemaName, prop string) (*openapi3.Schema, error
 	return p.Value, nil
 }
 
-// patchSpecDefects applies the exceptions. Numbers refer to §12 of the
-// DigitalOcean API reference notes the emulator was built from.
+// patchSpecDefects applies the exceptions, one per known defect of the spec.
 func patchSpecDefects(doc *openapi3.T) error {
-	// §12.1: change_backup_policy is in the droplet-action discriminator
+	// change_backup_policy is in the droplet-action discriminator
 	// mapping but not in the base type enum, so every real
-	// change_backup_policy request fails. §12.4: enable_private_networking
+	// change_backup_policy request fails. enable_private_networking
 	// left the spec in 2020 but godo (and the emulator) still accept it.
 	typ, err := property(doc, "droplets_models_droplet_actions__droplet_action", "type")
 	if err != nil {
@@ -99,7 +98,7 @@ func patchSpecDefects(doc *openapi3.T) error {
 		body.Discriminator.Mapping["enable_private_networking"] = openapi3.MappingRef{Ref: "#/components/schemas/droplets_models_droplet_actions__droplet_action", Value: base.Value}
 	}
 
-	// §12.3: godo's EnableBackupsWithPolicy/ChangeBackupPolicy always send
+	// godo's EnableBackupsWithPolicy/ChangeBackupPolicy always send
 	// "weekday" and "plan", as "" when unset; the real API accepts that.
 	for _, p := range []string{"plan", "weekday"} {
 		s, err := property(doc, "droplets_models_droplet_backup_policy", p)
@@ -109,7 +108,24 @@ func patchSpecDefects(doc *openapi3.T) error {
 		s.Enum = append(s.Enum, "")
 	}
 
-	// §12.6: next_backup_window is nullable inside an allOf wrapper, which
+	// The spec predates the usage-based backup plans: their names join the
+	// plan enum, and their writable window_length_hours and
+	// retention_period_days (read-only in the spec) are let through in
+	// requests. The emulator's names for them are partly guesses.
+	plan, err := property(doc, "droplets_models_droplet_backup_policy", "plan")
+	if err != nil {
+		return err
+	}
+	plan.Enum = append(plan.Enum, "intra_daily_4h", "intra_daily_6h", "intra_daily_12h")
+	for _, p := range []string{"window_length_hours", "retention_period_days"} {
+		s, err := property(doc, "droplets_models_droplet_backup_policy", p)
+		if err != nil {
+			return err
+		}
+		s.ReadOnly = false
+	}
+
+	// next_backup_window is nullable inside an allOf wrapper, which
 	// kin-openapi does not honour; the real API sends null when backups are
 	// off. The wrapper itself is made nullable.
 	nbw, err := property(doc, "droplets_models_droplet", "next_backup_window")
@@ -118,7 +134,7 @@ func patchSpecDefects(doc *openapi3.T) error {
 	}
 	nbw.Nullable = true
 
-	// Not in §12: the bundler read the droplet status enum value `off` as
+	// The bundler read the droplet status enum value `off` as
 	// YAML 1.1 boolean false (the source file droplet.yml says off), so a
 	// powered-off droplet would fail validation. The value is restored.
 	status, err := property(doc, "droplets_models_droplet", "status")
@@ -131,11 +147,11 @@ func patchSpecDefects(doc *openapi3.T) error {
 		}
 	}
 
-	// §12.9 (bundling) and §12.5 (image-action responses unwrapped) need no
+	// Bundling and the unwrapped image-action response schemas need no
 	// change: the bundled file is valid, and the bare action schema has no
 	// required fields, so the {"action": …} envelope passes as it is.
-	// §12.7: the emulator always sends a full region object.
-	// §12.8: 422 is not declared on the action operations; it validates
+	// action.region is not nullable: the emulator always sends a full region object.
+	// 422 is not declared on the action operations; it validates
 	// against the operations' `default` error response.
 	return nil
 }

@@ -1,11 +1,7 @@
 package emulator
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -30,6 +26,10 @@ type Options struct {
 	// IgnoreShutdown lists droplet IDs whose guest ignores shutdown. The IDs
 	// may belong to droplets created later (IDs are assigned in order).
 	IgnoreShutdown []int
+	// NoUsageBasedBackups makes the account one that does not offer the
+	// usage-based backup plans (intra_daily_4h, _6h, _12h): they are left out
+	// of supported_policies and refused like an unknown plan.
+	NoUsageBasedBackups bool
 }
 
 // DefaultToken is the token accepted when Options.Tokens is empty.
@@ -44,22 +44,6 @@ func DefaultOptions() Options {
 		RateLimitPerMinute: 250,
 		RateLimitPerHour:   5000,
 	}
-}
-
-// Faults are the settings that can change while the emulator runs
-// (SetFaults, PUT /_emulator/faults). Their JSON names are the flag names.
-type Faults struct {
-	FaultRate          float64
-	LostResponseRate   float64
-	ErroredRate        float64
-	RateLimitPerMinute int
-	RateLimitPerHour   int
-	Latency            time.Duration
-	// ActionDuration nil leaves the current default duration unchanged.
-	ActionDuration *time.Duration
-	// ActionDurations nil leaves the per-type overrides unchanged; an empty
-	// non-nil map removes them all.
-	ActionDurations map[string]time.Duration
 }
 
 // Server is the emulator: an http.Handler over in-memory state.
@@ -84,6 +68,9 @@ type Server struct {
 	stats   *statsCollector
 	reqSeq  atomic.Uint64
 
+	// closed ends requests waiting out their latency and refuses new ones
+	// once Close is called.
+	closed    chan struct{}
 	closeOnce sync.Once
 }
 
@@ -92,7 +79,7 @@ func New(opts Options) *Server {
 	if len(opts.Tokens) == 0 {
 		opts.Tokens = []string{DefaultToken}
 	}
-	s := &Server{opts: opts, now: opts.Now}
+	s := &Server{opts: opts, now: opts.Now, closed: make(chan struct{})}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -115,11 +102,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// Close releases the Server. Timed events are evaluated lazily on each
-// request, so there are no goroutines to stop; Close exists so callers need
-// not know that.
+// Close releases the Server: requests waiting out the latency setting are
+// answered 503 at once, and every request after it gets 503 too. Timed
+// events are applied lazily on each request, so no timer or goroutine of the
+// Server's outlives Close. The Go control methods keep working on the state
+// as it was. Close may be called more than once.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() {})
+	s.closeOnce.Do(func() { close(s.closed) })
+}
+
+func (s *Server) isClosed() bool {
+	select {
+	case <-s.closed:
+		return true
+	default:
+		return false
+	}
 }
 
 // Reset drops all state and statistics and returns to what New(opts) built,
@@ -146,67 +144,6 @@ func (s *Server) Reset() {
 	s.stats.reset()
 }
 
-func faultsFromOptions(o Options) Faults {
-	d := o.ActionDuration
-	durations := make(map[string]time.Duration, len(o.ActionDurations))
-	for k, v := range o.ActionDurations {
-		durations[k] = v
-	}
-	return Faults{
-		FaultRate:          o.FaultRate,
-		LostResponseRate:   o.LostResponseRate,
-		ErroredRate:        o.ErroredRate,
-		RateLimitPerMinute: o.RateLimitPerMinute,
-		RateLimitPerHour:   o.RateLimitPerHour,
-		Latency:            o.Latency,
-		ActionDuration:     &d,
-		ActionDurations:    durations,
-	}
-}
-
-// SetFaults changes the run-time settings. See Faults for how nil fields are treated.
-func (s *Server) SetFaults(f Faults) {
-	cur := s.Faults()
-	next := f
-	if f.ActionDuration == nil {
-		next.ActionDuration = cur.ActionDuration
-	} else {
-		d := *f.ActionDuration
-		next.ActionDuration = &d
-	}
-	if f.ActionDurations == nil {
-		next.ActionDurations = cur.ActionDurations
-	} else {
-		m := make(map[string]time.Duration, len(f.ActionDurations))
-		for k, v := range f.ActionDurations {
-			m[k] = v
-		}
-		next.ActionDurations = m
-	}
-	s.cfg.Store(&next)
-}
-
-// Faults returns a copy of the current run-time settings.
-func (s *Server) Faults() Faults {
-	cur := s.cfg.Load()
-	out := *cur
-	d := *cur.ActionDuration
-	out.ActionDuration = &d
-	out.ActionDurations = make(map[string]time.Duration, len(cur.ActionDurations))
-	for k, v := range cur.ActionDurations {
-		out.ActionDurations[k] = v
-	}
-	return out
-}
-
-func (s *Server) durationFor(actionType string) time.Duration {
-	cfg := s.cfg.Load()
-	if d, ok := cfg.ActionDurations[actionType]; ok {
-		return d
-	}
-	return *cfg.ActionDuration
-}
-
 // chance reports true with probability p, from the seeded generator.
 func (s *Server) chance(p float64) bool {
 	if p <= 0 {
@@ -223,88 +160,3 @@ func (s *Server) randIntN(n int) int {
 	defer s.rngMu.Unlock()
 	return s.rng.IntN(n)
 }
-
-// Running is an emulator listening on a loopback port.
-type Running struct {
-	URL    string // http://127.0.0.1:PORT
-	Server *Server
-
-	httpServer *http.Server
-	listener   net.Listener
-	done       chan struct{}
-}
-
-// Start creates a Server and serves it on 127.0.0.1 at a free port.
-func Start(opts Options) (*Running, error) {
-	return StartOn("127.0.0.1:0", opts)
-}
-
-// StartOn is Start on a given loopback address. Non-loopback addresses are
-// refused: the emulator accepts a fixed token and must not be reachable from
-// other machines.
-func StartOn(addr string, opts Options) (*Running, error) {
-	if err := CheckLoopback(addr); err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", addr, err)
-	}
-	s := New(opts)
-	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	r := &Running{
-		URL:        "http://" + ln.Addr().String(),
-		Server:     s,
-		httpServer: hs,
-		listener:   ln,
-		done:       make(chan struct{}),
-	}
-	go func() {
-		defer close(r.done)
-		_ = hs.Serve(ln)
-	}()
-	return r, nil
-}
-
-// Shutdown stops accepting connections and waits for in-flight requests
-// until ctx ends.
-func (r *Running) Shutdown(ctx context.Context) error {
-	err := r.httpServer.Shutdown(ctx)
-	if err != nil {
-		_ = r.httpServer.Close()
-	}
-	<-r.done
-	r.Server.Close()
-	return err
-}
-
-// Close stops the listener and the server at once.
-func (r *Running) Close() {
-	_ = r.httpServer.Close()
-	<-r.done
-	r.Server.Close()
-}
-
-// CheckLoopback returns an error unless addr (host:port) names a loopback
-// address ("localhost", 127.0.0.0/8 or ::1).
-func CheckLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("listen address %q: %w", addr, err)
-	}
-	if host == "localhost" {
-		return nil
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("listen address %q is not a loopback address: the emulator only listens on 127.0.0.1, ::1 or localhost", addr)
-	}
-	return nil
-}
-
-// Errors returned by the direct Go methods.
-var (
-	ErrNotFound     = errors.New("not found")
-	ErrPendingEvent = errors.New("droplet already has a pending event")
-	ErrInvalid      = errors.New("invalid request")
-)

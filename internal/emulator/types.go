@@ -167,6 +167,11 @@ type SupportedPolicy struct {
 	WindowLengthHours    int      `json:"window_length_hours"`
 	RetentionPeriodDays  int      `json:"retention_period_days"`
 	PossibleDays         []string `json:"possible_days"`
+	// MinRetentionPeriodDays and MaxRetentionPeriodDays bound the retention a
+	// usage-based plan may choose (0 for the basic plans, and left out). The
+	// spec has no such fields: their names are the emulator's guess.
+	MinRetentionPeriodDays int `json:"min_retention_period_days,omitempty"`
+	MaxRetentionPeriodDays int `json:"max_retention_period_days,omitempty"`
 }
 
 // APIError is the error body of every 4xx/5xx response.
@@ -188,15 +193,19 @@ type DropletSpec struct {
 	BackupPolicy *PolicySpec `json:"backup_policy,omitempty"`
 }
 
-// PolicySpec is the request side of a backup policy. Hour nil means "not given".
+// PolicySpec is the request side of a backup policy. Nil pointers mean "not given".
 type PolicySpec struct {
 	Plan    string `json:"plan"`
 	Weekday string `json:"weekday"`
 	Hour    *int   `json:"hour,omitempty"`
+	// WindowLengthHours and RetentionPeriodDays are taken for usage-based
+	// plans (intra_daily_4h, …) only, and ignored for daily and weekly.
+	WindowLengthHours   *int `json:"window_length_hours,omitempty"`
+	RetentionPeriodDays *int `json:"retention_period_days,omitempty"`
 }
 
 // Stats are counters over the API requests served (control endpoints and the
-// direct Go methods are not counted).
+// Go control methods are not counted).
 type Stats struct {
 	TotalRequests int `json:"total_requests"`
 	// Requests counts requests by route pattern, e.g. "GET /v2/actions/{id}".

@@ -279,7 +279,7 @@ resource "droplet_action" "reboot" {
 				"DigitalOcean API GET /v2/droplets/%d/actions: %s\n\n%s", id, id, id, refused, hint),
 		},
 	)
-	if n := env.CountActions(t, id, ""); n != 0 {
+	if n := len(env.Actions(t, id)); n != 0 {
 		t.Errorf("%d actions ran with a rejected token", n)
 	}
 }
@@ -622,7 +622,7 @@ resource "droplet_action" "reboot" {
 			"The API token is valid but lacks a scope this operation needs (403). Grant the token the droplet, "+
 			"actions and image scopes listed in the provider documentation.", id, id),
 	})
-	if n := env.CountActions(t, id, ""); n != 0 {
+	if n := len(env.Actions(t, id)); n != 0 {
 		t.Errorf("%d actions ran on droplet %d", n, id)
 	}
 }

@@ -382,82 +382,28 @@ func atoi(s string) int {
 
 // faultConfig describes what one step of TestAccReliability_faults declares.
 type faultConfig struct {
-	backups  []backupsDecl
-	actions  []actionDecl
-	power    []powerDecl
+	backups  []acctest.Backups
+	actions  []acctest.Action
+	power    []acctest.Power
 	readData int // droplet whose droplet_backups data source is read (0 = none)
-}
-
-type backupsDecl struct {
-	name      string
-	dropletID int
-	enabled   *bool
-	plan      string
-	weekday   string
-	hour      *int
-}
-
-type actionDecl struct {
-	name      string
-	dropletID int
-	tag       string
-	typ       string
-	args      string // extra HCL arguments
-	trigger   string
-}
-
-type powerDecl struct {
-	name      string
-	dropletID int
-	state     string
-	shutdown  string
 }
 
 func (c faultConfig) hcl() string {
 	var b strings.Builder
 	for _, d := range c.backups {
-		fmt.Fprintf(&b, "resource \"droplet_backups\" %q {\n  droplet_id = %d\n", d.name, d.dropletID)
-		if d.enabled != nil {
-			fmt.Fprintf(&b, "  enabled    = %v\n", *d.enabled)
-		}
-		if d.plan != "" {
-			fmt.Fprintf(&b, "  plan       = %q\n", d.plan)
-		}
-		if d.weekday != "" {
-			fmt.Fprintf(&b, "  weekday    = %q\n", d.weekday)
-		}
-		if d.hour != nil {
-			fmt.Fprintf(&b, "  hour       = %d\n", *d.hour)
-		}
-		b.WriteString("}\n\n")
+		b.WriteString(d.HCL())
 	}
 	for _, d := range c.actions {
-		fmt.Fprintf(&b, "resource \"droplet_action\" %q {\n  type = %q\n", d.name, d.typ)
-		if d.tag != "" {
-			fmt.Fprintf(&b, "  tag_name = %q\n", d.tag)
-		} else {
-			fmt.Fprintf(&b, "  droplet_id = %d\n", d.dropletID)
-		}
-		if d.args != "" {
-			b.WriteString("  " + d.args + "\n")
-		}
-		if d.trigger != "" {
-			fmt.Fprintf(&b, "  triggers = { run = %q }\n", d.trigger)
-		}
-		b.WriteString("}\n\n")
+		b.WriteString(d.HCL())
 	}
 	for _, d := range c.power {
-		fmt.Fprintf(&b, "resource \"droplet_power\" %q {\n  droplet_id = %d\n  state = %q\n", d.name, d.dropletID, d.state)
-		if d.shutdown != "" {
-			fmt.Fprintf(&b, "  shutdown = %q\n", d.shutdown)
-		}
-		b.WriteString("}\n\n")
+		b.WriteString(d.HCL())
 	}
 	if c.readData != 0 {
 		name := ""
 		for _, d := range c.backups {
-			if d.dropletID == c.readData {
-				name = d.name
+			if d.DropletID == c.readData {
+				name = d.Label
 			}
 		}
 		fmt.Fprintf(&b, "data \"droplet_backups\" \"read\" {\n  droplet_id = %d\n  depends_on = [droplet_backups.%s]\n}\n\n", c.readData, name)
@@ -465,8 +411,6 @@ func (c faultConfig) hcl() string {
 	}
 	return b.String()
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // TestAccReliability_faults applies, changes and destroys every resource type under 5xx
 // answers, lost action responses, 429s and busy droplets, and checks after each step that the
@@ -479,25 +423,25 @@ func TestAccReliability_faults(t *testing.T) {
 	pw := lab.droplets("faults-power", 2)
 
 	v1 := faultConfig{
-		backups: []backupsDecl{
-			{name: "weekly", dropletID: bk[0], plan: "weekly", weekday: "MON", hour: ptr(4)},
-			{name: "daily", dropletID: bk[1], plan: "daily", hour: ptr(20)},
-			{name: "hour_only", dropletID: bk[2], hour: ptr(0)},
-			{name: "defaults", dropletID: bk[3]},
-			{name: "to_disable", dropletID: bk[4], plan: "weekly", weekday: "SAT"},
-			{name: "steady", dropletID: bk[5], plan: "daily", hour: ptr(12)},
+		backups: []acctest.Backups{
+			{Label: "weekly", DropletID: bk[0], Plan: "weekly", Weekday: "MON", Hour: acctest.Ptr(4)},
+			{Label: "daily", DropletID: bk[1], Plan: "daily", Hour: acctest.Ptr(20)},
+			{Label: "hour_only", DropletID: bk[2], Hour: acctest.Ptr(0)},
+			{Label: "defaults", DropletID: bk[3]},
+			{Label: "to_disable", DropletID: bk[4], Plan: "weekly", Weekday: "SAT"},
+			{Label: "steady", DropletID: bk[5], Plan: "daily", Hour: acctest.Ptr(12)},
 		},
-		actions: []actionDecl{
-			{name: "reboot", dropletID: ac[0], typ: "reboot", trigger: "1"},
-			{name: "power_cycle", dropletID: ac[1], typ: "power_cycle"},
-			{name: "snapshot", dropletID: ac[2], typ: "snapshot", args: `name = "faults-snap"`},
-			{name: "rename", dropletID: ac[3], typ: "rename", args: `name = "faults-renamed"`},
-			{name: "ipv6", dropletID: ac[4], typ: "enable_ipv6"},
-			{name: "by_tag", tag: "faults-tag", typ: "power_cycle", trigger: "1"},
+		actions: []acctest.Action{
+			{Label: "reboot", DropletID: ac[0], Type: "reboot", Trigger: "1"},
+			{Label: "power_cycle", DropletID: ac[1], Type: "power_cycle"},
+			{Label: "snapshot", DropletID: ac[2], Type: "snapshot", Name: "faults-snap"},
+			{Label: "rename", DropletID: ac[3], Type: "rename", Name: "faults-renamed"},
+			{Label: "ipv6", DropletID: ac[4], Type: "enable_ipv6"},
+			{Label: "by_tag", Tag: "faults-tag", Type: "power_cycle", Trigger: "1"},
 		},
-		power: []powerDecl{
-			{name: "graceful", dropletID: pw[0], state: "off"},
-			{name: "force", dropletID: pw[1], state: "off", shutdown: "force"},
+		power: []acctest.Power{
+			{Label: "graceful", DropletID: pw[0], State: "off"},
+			{Label: "force", DropletID: pw[1], State: "off", Shutdown: "force"},
 		},
 		readData: bk[0],
 	}
@@ -505,15 +449,15 @@ func TestAccReliability_faults(t *testing.T) {
 	// through their triggers and powers a droplet back on.
 	v2 := v1
 	v2.backups = slices.Clone(v1.backups)
-	v2.backups[0] = backupsDecl{name: "weekly", dropletID: bk[0], plan: "daily", hour: ptr(8)}
-	v2.backups[1] = backupsDecl{name: "daily", dropletID: bk[1], plan: "weekly", weekday: "SUN", hour: ptr(20)}
-	v2.backups[2] = backupsDecl{name: "hour_only", dropletID: bk[2], hour: ptr(16)}
-	v2.backups[4] = backupsDecl{name: "to_disable", dropletID: bk[4], enabled: ptr(false)}
+	v2.backups[0] = acctest.Backups{Label: "weekly", DropletID: bk[0], Plan: "daily", Hour: acctest.Ptr(8)}
+	v2.backups[1] = acctest.Backups{Label: "daily", DropletID: bk[1], Plan: "weekly", Weekday: "SUN", Hour: acctest.Ptr(20)}
+	v2.backups[2] = acctest.Backups{Label: "hour_only", DropletID: bk[2], Hour: acctest.Ptr(16)}
+	v2.backups[4] = acctest.Backups{Label: "to_disable", DropletID: bk[4], Enabled: acctest.Ptr(false)}
 	v2.actions = slices.Clone(v1.actions)
-	v2.actions[0].trigger = "2"
-	v2.actions[5].trigger = "2"
+	v2.actions[0].Trigger = "2"
+	v2.actions[5].Trigger = "2"
 	v2.power = slices.Clone(v1.power)
-	v2.power[0].state = "on"
+	v2.power[0].State = "on"
 
 	busyAll := func() {
 		lab.busy("password_reset", 1500*time.Millisecond, bk[0], bk[2], ac[0], ac[2], tagged[1], pw[0])
@@ -689,7 +633,7 @@ resource "droplet_power" "p" {
 func TestAccReliability_busyWithSameTypeIsWaitedFor(t *testing.T) {
 	lab := newFaultLab(t, slowActions(time.Second, "change_backup_policy"))
 	id := lab.env.CreateDroplet(t, "busy-same-type")
-	if err := lab.emu.SetBackupPolicy(id, true, emulator.PolicySpec{Plan: "daily", Hour: ptr(4)}); err != nil {
+	if err := lab.emu.SetBackupPolicy(id, true, emulator.PolicySpec{Plan: "daily", Hour: acctest.Ptr(4)}); err != nil {
 		t.Fatal(err)
 	}
 	resource.ParallelTest(t, resource.TestCase{

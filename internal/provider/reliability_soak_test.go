@@ -71,32 +71,32 @@ func TestAccReliability_soak(t *testing.T) {
 	config := func(cycle int) (faultConfig, func()) {
 		var c faultConfig
 		for i, id := range backupDroplets {
-			d := backupsDecl{name: fmt.Sprintf("b%03d", i), dropletID: id}
+			d := acctest.Backups{Label: fmt.Sprintf("b%03d", i), DropletID: id}
 			switch (i + cycle) % 3 {
 			case 0:
-				d.plan, d.weekday, d.hour = "weekly", weekdays[(i+cycle)%7], ptr(hours[i%6])
+				d.Plan, d.Weekday, d.Hour = "weekly", weekdays[(i+cycle)%7], acctest.Ptr(hours[i%6])
 			case 1:
-				d.plan, d.hour = "daily", ptr(hours[(i+cycle)%6])
+				d.Plan, d.Hour = "daily", acctest.Ptr(hours[(i+cycle)%6])
 			}
 			c.backups = append(c.backups, d)
 		}
 		for i, id := range actionDroplets {
 			typ := actionTypes[(i+cycle)%len(actionTypes)]
-			d := actionDecl{name: fmt.Sprintf("a%03d", i), dropletID: id, typ: typ}
+			d := acctest.Action{Label: fmt.Sprintf("a%03d", i), DropletID: id, Type: typ}
 			switch typ {
 			case "snapshot":
-				d.args = fmt.Sprintf("name = \"soak-%d-%d\"", cycle, i)
+				d.Name = fmt.Sprintf("soak-%d-%d", cycle, i)
 			case "rename":
-				d.args = fmt.Sprintf("name = \"soak-renamed-%d-%d\"", cycle, i)
+				d.Name = fmt.Sprintf("soak-renamed-%d-%d", cycle, i)
 			}
 			c.actions = append(c.actions, d)
 		}
 		expect := func() {
 			for _, d := range c.backups {
-				lab.expect(d.dropletID, "enable_backups")
+				lab.expect(d.DropletID, "enable_backups")
 			}
 			for _, d := range c.actions {
-				lab.expect(d.dropletID, d.typ)
+				lab.expect(d.DropletID, d.Type)
 			}
 		}
 		return c, expect

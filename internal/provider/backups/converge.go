@@ -139,7 +139,7 @@ func (r *dropletBackupsResource) disable(ctx context.Context, dropletID int, con
 	if convert && !r.convertBackups(ctx, dropletID, diags) {
 		return false
 	}
-	planned := dropletBackupsModel{Enabled: types.BoolValue(false)}
+	planned := dropletBackupsModel{policyState: policyState{Enabled: types.BoolValue(false)}}
 	d := &backupsDecider{r: r, dropletID: dropletID, planned: planned, current: current}
 	_, err := r.client.Converge(ctx, dropletID, d.decide)
 	if err != nil && !errors.Is(err, digitalocean.ErrNotFound) {

@@ -133,14 +133,7 @@ func (d *dropletBackupsDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 
-	p := policyStateFrom(policy)
-	data.Enabled = p.Enabled
-	data.Plan = p.Plan
-	data.Weekday = p.Weekday
-	data.Hour = p.Hour
-	data.WindowLengthHours = p.WindowLengthHours
-	data.RetentionPeriodDays = p.RetentionPeriodDays
-	data.NextBackupWindow = p.NextBackupWindow
+	data.policyState = policyStateFrom(policy)
 
 	elems := make([]attr.Value, 0, len(images))
 	for _, img := range images {
@@ -174,13 +167,7 @@ func nonNilStrings(s []string) []string {
 }
 
 type dropletBackupsDataSourceModel struct {
-	DropletID           types.Int64  `tfsdk:"droplet_id"`
-	Enabled             types.Bool   `tfsdk:"enabled"`
-	Plan                types.String `tfsdk:"plan"`
-	Weekday             types.String `tfsdk:"weekday"`
-	Hour                types.Int64  `tfsdk:"hour"`
-	WindowLengthHours   types.Int64  `tfsdk:"window_length_hours"`
-	RetentionPeriodDays types.Int64  `tfsdk:"retention_period_days"`
-	NextBackupWindow    types.Object `tfsdk:"next_backup_window"`
-	Backups             types.List   `tfsdk:"backups"`
+	DropletID types.Int64 `tfsdk:"droplet_id"`
+	policyState
+	Backups types.List `tfsdk:"backups"`
 }

@@ -8,8 +8,7 @@ import (
 )
 
 func priorModel(plan, weekday string, hour int64) *dropletBackupsModel {
-	m := dropletBackupsModel{
-		DropletID:           types.Int64Value(7),
+	m := dropletBackupsModel{DropletID: types.Int64Value(7), policyState: policyState{
 		Enabled:             types.BoolValue(true),
 		Plan:                types.StringValue(plan),
 		Weekday:             types.StringNull(),
@@ -17,7 +16,7 @@ func priorModel(plan, weekday string, hour int64) *dropletBackupsModel {
 		WindowLengthHours:   types.Int64Value(4),
 		RetentionPeriodDays: types.Int64Value(7),
 		NextBackupWindow:    nextBackupWindowValue(time.Unix(0, 0), time.Unix(4*3600, 0)),
-	}
+	}}
 	if weekday != "" {
 		m.Weekday = types.StringValue(weekday)
 	}
@@ -25,13 +24,12 @@ func priorModel(plan, weekday string, hour int64) *dropletBackupsModel {
 }
 
 func configModel(enabled bool, plan, weekday string, hour *int64) dropletBackupsModel {
-	m := dropletBackupsModel{
-		DropletID: types.Int64Value(7),
-		Enabled:   types.BoolValue(enabled),
-		Plan:      types.StringNull(),
-		Weekday:   types.StringNull(),
-		Hour:      types.Int64Null(),
-	}
+	m := dropletBackupsModel{DropletID: types.Int64Value(7), policyState: policyState{
+		Enabled: types.BoolValue(enabled),
+		Plan:    types.StringNull(),
+		Weekday: types.StringNull(),
+		Hour:    types.Int64Null(),
+	}}
 	if plan != "" {
 		m.Plan = types.StringValue(plan)
 	}
@@ -69,9 +67,9 @@ func TestPlanPolicy(t *testing.T) {
 		{"unchanged, all set", configModel(true, "weekly", "TUE", h64(8)), prior, str("weekly"), str("TUE"), i64(8), i64(28), false, false},
 		{"hour change", configModel(true, "weekly", "", h64(12)), prior, str("weekly"), str("TUE"), i64(12), i64(28), true, false},
 		{"weekly to daily", configModel(true, "daily", "", nil), prior, str("daily"), nullS, i64(8), unknownI, true, false},
-		{"re-enable", configModel(true, "", "", nil), &dropletBackupsModel{DropletID: types.Int64Value(7), Enabled: types.BoolValue(false),
+		{"re-enable", configModel(true, "", "", nil), &dropletBackupsModel{DropletID: types.Int64Value(7), policyState: policyState{Enabled: types.BoolValue(false),
 			Plan: nullS, Weekday: nullS, Hour: nullI, WindowLengthHours: nullI, RetentionPeriodDays: nullI,
-			NextBackupWindow: types.ObjectNull(nextBackupWindowAttrTypes)}, unknownS, unknownS, unknownI, unknownI, true, false},
+			NextBackupWindow: types.ObjectNull(nextBackupWindowAttrTypes)}}, unknownS, unknownS, unknownI, unknownI, true, false},
 		{"usage-based plan kept", configModel(true, "", "", nil), priorModel("intra_daily_4h", "", 4), str("intra_daily_4h"), nullS, i64(4), i64(7), false, false},
 	}
 	for _, c := range cases {

@@ -16,16 +16,16 @@ var nextBackupWindowAttrTypes = map[string]attr.Type{
 	"end":   types.StringType,
 }
 
-// policyState is a backup policy as DigitalOcean reports it, in Terraform types. The resource and
-// the data source both store it, so drift and imports read the same way everywhere.
+// policyState is a backup policy as DigitalOcean reports it, in Terraform types. The resource's
+// and the data source's models both embed it, so drift and imports read the same way everywhere.
 type policyState struct {
-	Enabled             types.Bool
-	Plan                types.String
-	Weekday             types.String
-	Hour                types.Int64
-	WindowLengthHours   types.Int64
-	RetentionPeriodDays types.Int64
-	NextBackupWindow    types.Object
+	Enabled             types.Bool   `tfsdk:"enabled"`
+	Plan                types.String `tfsdk:"plan"`
+	Weekday             types.String `tfsdk:"weekday"`
+	Hour                types.Int64  `tfsdk:"hour"`
+	WindowLengthHours   types.Int64  `tfsdk:"window_length_hours"`
+	RetentionPeriodDays types.Int64  `tfsdk:"retention_period_days"`
+	NextBackupWindow    types.Object `tfsdk:"next_backup_window"`
 }
 
 // policyStateFrom converts the API's policy record. With backups off the API reports no policy,

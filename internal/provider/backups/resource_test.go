@@ -26,12 +26,7 @@ const backupsAddr = "droplet_backups.test"
 
 // backupsConfig is a droplet_backups resource for the droplet with the given arguments.
 func backupsConfig(env *acctest.Env, dropletID int, args string) string {
-	return env.Config(fmt.Sprintf(`
-resource "droplet_backups" "test" {
-  droplet_id = %d
-%s
-}
-`, dropletID, args))
+	return env.Config(acctest.Backups{DropletID: dropletID, Args: args}.HCL())
 }
 
 // newBackupsEnv starts an emulator for a test that needs its control over the API.
@@ -51,17 +46,10 @@ type wantBackups struct {
 
 func hourPtr(h int) *int { return &h }
 
-// bkCheck adapts a function to statecheck.StateCheck.
-type bkCheck func(req statecheck.CheckStateRequest) error
-
-func (f bkCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f(req)
-}
-
 // expectBackups checks the emulator's own record of the droplet's backups against want, and that
 // every policy attribute in the Terraform state is what the emulator reports.
 func expectBackups(env *acctest.Env, dropletID int, want wantBackups) statecheck.StateCheck {
-	return bkCheck(func(req statecheck.CheckStateRequest) error {
+	return acctest.Check(func(_ context.Context, req statecheck.CheckStateRequest) error {
 		rec, ok := env.Emulator.Server.BackupPolicy(dropletID)
 		if !ok {
 			return fmt.Errorf("emulator: droplet %d does not exist", dropletID)
@@ -69,7 +57,7 @@ func expectBackups(env *acctest.Env, dropletID int, want wantBackups) statecheck
 		if err := compareRecord(rec, want); err != nil {
 			return fmt.Errorf("emulator record of droplet %d: %w", dropletID, err)
 		}
-		attrs, err := bkResourceAttrs(req, backupsAddr)
+		attrs, err := acctest.Attributes(req, backupsAddr)
 		if err != nil {
 			return err
 		}
@@ -104,18 +92,6 @@ func compareRecord(rec emulator.PolicyRecord, want wantBackups) error {
 		return fmt.Errorf("hour = %d, want %d", p.Hour, *want.hour)
 	}
 	return nil
-}
-
-func bkResourceAttrs(req statecheck.CheckStateRequest, addr string) (map[string]any, error) {
-	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
-		return nil, fmt.Errorf("no state")
-	}
-	for _, r := range req.State.Values.RootModule.Resources {
-		if r.Address == addr {
-			return r.AttributeValues, nil
-		}
-	}
-	return nil, fmt.Errorf("%s is not in the state", addr)
 }
 
 func compareStateToRecord(attrs map[string]any, rec emulator.PolicyRecord) error {
@@ -174,7 +150,7 @@ func compareStateToRecord(attrs map[string]any, rec emulator.PolicyRecord) error
 
 // expectActions checks how many actions of each type the droplet has had in total.
 func expectActions(env *acctest.Env, dropletID int, want map[string]int) statecheck.StateCheck {
-	return bkCheck(func(statecheck.CheckStateRequest) error {
+	return acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
 		return compareActionCounts(env, dropletID, want)
 	})
 }
@@ -229,13 +205,8 @@ func TestAccDropletBackups_defaultPolicy(t *testing.T) {
 					expectActions(env, id, map[string]int{"enable_backups": 1, "change_backup_policy": 0}),
 				},
 			},
-			{
-				// The API's choices are stored; the same configuration plans nothing.
-				Config: backupsConfig(env, id, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			// The API's choices are stored; the same configuration plans nothing.
+			acctest.EmptyPlan(backupsConfig(env, id, "")),
 			{
 				ResourceName:      backupsAddr,
 				ImportState:       true,
@@ -296,13 +267,8 @@ func TestAccDropletBackups_daily(t *testing.T) {
 					expectActions(env, id, map[string]int{"enable_backups": 1, "change_backup_policy": 0}),
 				},
 			},
-			{
-				Config: backupsConfig(env, id, `  plan = "daily"
-  hour = 20`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(backupsConfig(env, id, `  plan = "daily"
+  hour = 20`)),
 		},
 		CheckDestroy: func(*terraform.State) error { return compareDisabled(env, id) },
 	})
@@ -330,12 +296,7 @@ func TestAccDropletBackups_weekly(t *testing.T) {
 					expectActions(env, id, map[string]int{"enable_backups": 1, "change_backup_policy": 0}),
 				},
 			},
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(cfg),
 			{
 				ResourceName:      backupsAddr,
 				ImportState:       true,
@@ -408,12 +369,7 @@ func TestAccDropletBackups_updateInPlace(t *testing.T) {
 				expectBackups(env, id, s.want),
 				expectActions(env, id, map[string]int{"enable_backups": 1, "change_backup_policy": s.changes, "disable_backups": 0}),
 			},
-		}, resource.TestStep{
-			Config: backupsConfig(env, id, s.args),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-		})
+		}, acctest.EmptyPlan(backupsConfig(env, id, s.args)))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
@@ -468,7 +424,7 @@ func TestAccDropletBackups_enabledOffOn(t *testing.T) {
 					expectBackups(env, id, wantBackups{enabled: false}),
 					expectActions(env, id, map[string]int{"enable_backups": 1, "disable_backups": 1, "change_backup_policy": 0}),
 					// Without snapshot_backups_on_disable the backup is left to its retention.
-					bkCheck(func(statecheck.CheckStateRequest) error {
+					acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
 						img, ok := env.Emulator.Server.Image(backupID)
 						if !ok || img.Type != "backup" {
 							return fmt.Errorf("backup %d after disable: present %v, type %q; want an untouched backup", backupID, ok, img.Type)
@@ -477,12 +433,7 @@ func TestAccDropletBackups_enabledOffOn(t *testing.T) {
 					}),
 				),
 			},
-			{
-				Config: backupsConfig(env, id, `  enabled = false`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(backupsConfig(env, id, `  enabled = false`)),
 			{
 				ResourceName:      backupsAddr,
 				ImportState:       true,
@@ -504,12 +455,7 @@ func TestAccDropletBackups_enabledOffOn(t *testing.T) {
 					expectActions(env, id, map[string]int{"enable_backups": 2, "disable_backups": 1, "change_backup_policy": 0}),
 				},
 			},
-			{
-				Config: backupsConfig(env, id, `  enabled = true`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(backupsConfig(env, id, `  enabled = true`)),
 		},
 		CheckDestroy: func(*terraform.State) error { return compareDisabled(env, id) },
 	})
@@ -682,18 +628,13 @@ resource "droplet_backups" "other" {
 					statecheck.ExpectKnownValue("droplet_backups.other", tfjsonpath.New("weekday"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("droplet_backups.other", tfjsonpath.New("hour"), knownvalue.Int64Exact(16)),
 					expectActions(env, other, map[string]int{"enable_backups": 0, "change_backup_policy": 1}),
-					bkCheck(func(statecheck.CheckStateRequest) error {
+					acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
 						rec, _ := env.Emulator.Server.BackupPolicy(other)
 						return compareRecord(rec, wantBackups{true, "daily", "", hourPtr(16)})
 					}),
 				},
 			},
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(cfg),
 		},
 	})
 }
@@ -731,18 +672,13 @@ resource "droplet_backups" "off" {
 					statecheck.ExpectKnownValue("droplet_backups.off", tfjsonpath.New("enabled"), knownvalue.Bool(false)),
 					expectActions(env, on, map[string]int{"disable_backups": 1}),
 					expectActions(env, off, map[string]int{"disable_backups": 0, "enable_backups": 0}),
-					bkCheck(func(statecheck.CheckStateRequest) error {
+					acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
 						rec, _ := env.Emulator.Server.BackupPolicy(on)
 						return compareRecord(rec, wantBackups{enabled: false})
 					}),
 				},
 			},
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+			acctest.EmptyPlan(cfg),
 		},
 		CheckDestroy: func(*terraform.State) error {
 			// Already off: destroying sends nothing.
@@ -791,16 +727,10 @@ func TestAccDropletBackups_importExisting(t *testing.T) {
 					return nil
 				},
 			},
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectBackups(env, id, wantBackups{true, "weekly", "MON", hourPtr(20)}),
-					expectActions(env, id, map[string]int{"enable_backups": 0, "change_backup_policy": 0}),
-				},
-			},
+			acctest.EmptyPlan(cfg,
+				expectBackups(env, id, wantBackups{true, "weekly", "MON", hourPtr(20)}),
+				expectActions(env, id, map[string]int{"enable_backups": 0, "change_backup_policy": 0}),
+			),
 			{
 				// An import block against the same droplet also plans nothing but the import.
 				ResourceName:    backupsAddr,
@@ -916,7 +846,7 @@ func TestAccDropletBackups_snapshotOnDisable(t *testing.T) {
 				Config:    backupsConfig(env, id, off),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectBackups(env, id, wantBackups{enabled: false}),
-					bkCheck(func(statecheck.CheckStateRequest) error { return expectSnapshots(&first) }),
+					acctest.Check(func(context.Context, statecheck.CheckStateRequest) error { return expectSnapshots(&first) }),
 				},
 			},
 			{
@@ -990,7 +920,7 @@ func TestAccDropletBackups_busyDroplet(t *testing.T) {
 			t.Fatalf("start reboot: %v", err)
 		}
 	}
-	startedAfterReboots := bkCheck(func(statecheck.CheckStateRequest) error {
+	startedAfterReboots := acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
 		var rebootsDone []time.Time
 		for _, a := range env.Emulator.Server.DropletActions(id) {
 			switch a.Type {
@@ -1164,7 +1094,7 @@ func TestAccDropletBackups_replace(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("id"), knownvalue.StringExact(strconv.Itoa(b))),
 					expectBackups(env, b, wantBackups{enabled: true, plan: "weekly"}),
-					bkCheck(func(statecheck.CheckStateRequest) error { return compareDisabled(env, a) }),
+					acctest.Check(func(context.Context, statecheck.CheckStateRequest) error { return compareDisabled(env, a) }),
 				},
 			},
 		},

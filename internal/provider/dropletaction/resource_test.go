@@ -27,22 +27,12 @@ const actionAddr = "droplet_action.test"
 
 // actionOnDroplet is a droplet_action "test" on droplet id with the given arguments.
 func actionOnDroplet(env *acctest.Env, id int, args string) string {
-	return env.Config(fmt.Sprintf(`
-resource "droplet_action" "test" {
-  droplet_id = %d
-%s
-}
-`, id, args))
+	return env.Config(acctest.Action{DropletID: id, Args: args}.HCL())
 }
 
 // actionOnTag is a droplet_action "test" on every droplet tagged tag.
 func actionOnTag(env *acctest.Env, tag, args string) string {
-	return env.Config(fmt.Sprintf(`
-resource "droplet_action" "test" {
-  tag_name = %q
-%s
-}
-`, tag, args))
+	return env.Config(acctest.Action{Tag: tag, Args: args}.HCL())
 }
 
 // actionErrorText matches a diagnostic whose words Terraform may have wrapped over several lines.
@@ -58,80 +48,16 @@ func actionErrorText(parts ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
 }
 
-// actionAPICheck adapts a function that reads the API to a state check.
-type actionAPICheck func(ctx context.Context, state map[string]any) error
-
-func (f actionAPICheck) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	attrs := map[string]any{}
-	if req.State != nil && req.State.Values != nil && req.State.Values.RootModule != nil {
-		for _, r := range req.State.Values.RootModule.Resources {
-			if r.Address == actionAddr {
-				attrs = r.AttributeValues
-			}
-		}
-	}
-	resp.Error = f(ctx, attrs)
-}
-
-// actionStateInts reads a list of numbers from a resource's state attributes.
-func actionStateInts(attrs map[string]any, name string) []int {
-	raw, _ := attrs[name].([]any)
-	out := make([]int, 0, len(raw))
-	for _, v := range raw {
-		n, err := strconv.Atoi(fmt.Sprint(v))
-		if err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// actionsOf lists a droplet's actions other than its create, oldest first, through the API.
-func actionsOf(ctx context.Context, env *acctest.Env, id int) ([]godo.Action, error) {
-	var all []godo.Action
-	opt := &godo.ListOptions{PerPage: 200}
-	for {
-		page, resp, err := env.Godo.Droplets.Actions(ctx, id, opt)
-		if err != nil {
-			return nil, fmt.Errorf("list actions of droplet %d: %w", id, err)
-		}
-		for _, a := range page {
-			if a.Type != "create" {
-				all = append(all, a)
-			}
-		}
-		if resp.Links == nil || resp.Links.IsLastPage() {
-			break
-		}
-		cur, err := resp.Links.CurrentPage()
-		if err != nil {
-			return nil, err
-		}
-		opt.Page = cur + 1
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	return all, nil
-}
-
-// actionHistory renders a droplet's actions as "type:status", oldest first.
-func actionHistory(ctx context.Context, env *acctest.Env, id int) ([]string, error) {
-	as, err := actionsOf(ctx, env, id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, len(as))
-	for i, a := range as {
-		out[i] = a.Type + ":" + a.Status
-	}
-	return out, nil
-}
-
 // expectActionHistory checks that the API holds exactly these actions for each droplet, and that the
 // state's action_ids are the newest of them, one per droplet in droplet_ids order.
-func expectActionHistory(env *acctest.Env, want map[int][]string) statecheck.StateCheck {
-	return actionAPICheck(func(ctx context.Context, attrs map[string]any) error {
-		dropletIDs := actionStateInts(attrs, "droplet_ids")
-		actionIDs := actionStateInts(attrs, "action_ids")
+func expectActionHistory(t *testing.T, env *acctest.Env, want map[int][]string) statecheck.StateCheck {
+	return acctest.Check(func(_ context.Context, req statecheck.CheckStateRequest) error {
+		attrs, err := acctest.Attributes(req, actionAddr)
+		if err != nil {
+			return err
+		}
+		dropletIDs := acctest.Ints(attrs, "droplet_ids")
+		actionIDs := acctest.Ints(attrs, "action_ids")
 		wantDroplets := make([]int, 0, len(want))
 		for id := range want {
 			wantDroplets = append(wantDroplets, id)
@@ -144,14 +70,10 @@ func expectActionHistory(env *acctest.Env, want map[int][]string) statecheck.Sta
 			return fmt.Errorf("state action_ids = %v, want one per droplet %v", actionIDs, dropletIDs)
 		}
 		for i, id := range dropletIDs {
-			got, err := actionHistory(ctx, env, id)
-			if err != nil {
-				return err
-			}
-			if !slices.Equal(got, want[id]) {
+			if got := env.ActionHistory(t, id); !slices.Equal(got, want[id]) {
 				return fmt.Errorf("droplet %d: API holds actions %q, want %q", id, got, want[id])
 			}
-			as, _ := actionsOf(ctx, env, id)
+			as := env.Actions(t, id)
 			last := as[len(as)-1]
 			if last.ID != actionIDs[i] || last.ResourceID != id {
 				return fmt.Errorf("droplet %d: state action_ids[%d] = %d, but the API's newest action is %d on droplet %d",
@@ -163,29 +85,6 @@ func expectActionHistory(env *acctest.Env, want map[int][]string) statecheck.Sta
 		}
 		return nil
 	})
-}
-
-// expectActionDroplet checks a droplet as the API reports it.
-func expectActionDroplet(env *acctest.Env, id int, check func(d *godo.Droplet) error) statecheck.StateCheck {
-	return actionAPICheck(func(ctx context.Context, _ map[string]any) error {
-		d, _, err := env.Godo.Droplets.Get(ctx, id)
-		if err != nil {
-			return fmt.Errorf("read droplet %d: %w", id, err)
-		}
-		if err := check(d); err != nil {
-			return fmt.Errorf("droplet %d: %w", id, err)
-		}
-		return nil
-	})
-}
-
-func actionDropletStatus(status string) func(d *godo.Droplet) error {
-	return func(d *godo.Droplet) error {
-		if d.Status != status {
-			return fmt.Errorf("status %q, want %q", d.Status, status)
-		}
-		return nil
-	}
 }
 
 // actionCompletedState checks the computed attributes every completed run has.
@@ -222,19 +121,19 @@ func TestAccDropletAction_everyType(t *testing.T) {
 	cases := []actionCase{
 		{typ: "reboot", setup: actionPlainDroplet(`type = "reboot"`),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, actionDropletStatus("active"))
+				return env.ExpectDroplet(id, acctest.DropletStatus("active"))
 			}},
 		{typ: "power_cycle", setup: actionPlainDroplet(`type = "power_cycle"`),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, actionDropletStatus("active"))
+				return env.ExpectDroplet(id, acctest.DropletStatus("active"))
 			}},
 		{typ: "shutdown", setup: actionPlainDroplet(`type = "shutdown"`),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, actionDropletStatus("off"))
+				return env.ExpectDroplet(id, acctest.DropletStatus("off"))
 			}},
 		{typ: "power_off", setup: actionPlainDroplet(`type = "power_off"`),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, actionDropletStatus("off"))
+				return env.ExpectDroplet(id, acctest.DropletStatus("off"))
 			}},
 		{typ: "power_on", before: []string{"power_off:completed"},
 			setup: func(t *testing.T, env *acctest.Env) (int, string) {
@@ -245,7 +144,7 @@ func TestAccDropletAction_everyType(t *testing.T) {
 				return id, `type = "power_on"`
 			},
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, actionDropletStatus("active"))
+				return env.ExpectDroplet(id, acctest.DropletStatus("active"))
 			}},
 		{typ: "restore", before: []string{"power_off:completed"},
 			setup: func(t *testing.T, env *acctest.Env) (int, string) {
@@ -261,15 +160,15 @@ func TestAccDropletAction_everyType(t *testing.T) {
 				return id, fmt.Sprintf("type = \"restore\"\n  image = %q", strconv.Itoa(img.ID))
 			},
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, actionDropletStatus("active"))
+				return env.ExpectDroplet(id, acctest.DropletStatus("active"))
 			}},
 		{typ: "password_reset", setup: actionPlainDroplet(`type = "password_reset"`),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, actionDropletStatus("active"))
+				return env.ExpectDroplet(id, acctest.DropletStatus("active"))
 			}},
 		{typ: "resize", setup: actionPlainDroplet("type = \"resize\"\n  size = \"s-2vcpu-4gb\"\n  disk = true"),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
+				return env.ExpectDroplet(id, func(d *godo.Droplet) error {
 					if d.SizeSlug != "s-2vcpu-4gb" || d.Disk != 80 {
 						return fmt.Errorf("size %q with a %d GB disk, want s-2vcpu-4gb with 80 GB", d.SizeSlug, d.Disk)
 					}
@@ -278,7 +177,7 @@ func TestAccDropletAction_everyType(t *testing.T) {
 			}},
 		{typ: "rebuild", setup: actionPlainDroplet("type = \"rebuild\"\n  image = \"debian-12-x64\""),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
+				return env.ExpectDroplet(id, func(d *godo.Droplet) error {
 					if d.Image == nil || d.Image.Slug != "debian-12-x64" {
 						return fmt.Errorf("image %+v, want debian-12-x64", d.Image)
 					}
@@ -287,7 +186,7 @@ func TestAccDropletAction_everyType(t *testing.T) {
 			}},
 		{typ: "rename", setup: actionPlainDroplet("type = \"rename\"\n  name = \"renamed-by-action\""),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
+				return env.ExpectDroplet(id, func(d *godo.Droplet) error {
 					if d.Name != "renamed-by-action" {
 						return fmt.Errorf("name %q, want renamed-by-action", d.Name)
 					}
@@ -296,7 +195,7 @@ func TestAccDropletAction_everyType(t *testing.T) {
 			}},
 		{typ: "change_kernel", setup: actionPlainDroplet("type = \"change_kernel\"\n  kernel = 7516"),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
+				return env.ExpectDroplet(id, func(d *godo.Droplet) error {
 					if d.Kernel == nil || d.Kernel.ID != 7516 {
 						return fmt.Errorf("kernel %+v, want 7516", d.Kernel)
 					}
@@ -305,7 +204,7 @@ func TestAccDropletAction_everyType(t *testing.T) {
 			}},
 		{typ: "enable_ipv6", setup: actionPlainDroplet(`type = "enable_ipv6"`),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
+				return env.ExpectDroplet(id, func(d *godo.Droplet) error {
 					if !slices.Contains(d.Features, "ipv6") || d.Networks == nil || len(d.Networks.V6) == 0 {
 						return fmt.Errorf("features %v and IPv6 networks %+v, want IPv6", d.Features, d.Networks)
 					}
@@ -314,7 +213,7 @@ func TestAccDropletAction_everyType(t *testing.T) {
 			}},
 		{typ: "snapshot", setup: actionPlainDroplet("type = \"snapshot\"\n  name = \"before-migration\""),
 			check: func(env *acctest.Env, id int) statecheck.StateCheck {
-				return expectActionDroplet(env, id, func(d *godo.Droplet) error {
+				return env.ExpectDroplet(id, func(d *godo.Droplet) error {
 					if len(d.SnapshotIDs) != 1 {
 						return fmt.Errorf("snapshots %v, want one", d.SnapshotIDs)
 					}
@@ -360,7 +259,7 @@ func TestAccDropletAction_everyType(t *testing.T) {
 					Config: actionOnDroplet(env, id, args),
 					ConfigStateChecks: append(actionCompletedState(),
 						statecheck.ExpectKnownValue(actionAddr, tfjsonpath.New("type"), knownvalue.StringExact(c.typ)),
-						expectActionHistory(env, map[int][]string{id: append(c.before, c.typ+":completed")}),
+						expectActionHistory(t, env, map[int][]string{id: append(c.before, c.typ+":completed")}),
 						c.check(env, id),
 					),
 				}},
@@ -370,7 +269,7 @@ func TestAccDropletAction_everyType(t *testing.T) {
 }
 
 func expectActionPolicy(env *acctest.Env, id int, enabled bool, plan, weekday string, hour int) statecheck.StateCheck {
-	return actionAPICheck(func(ctx context.Context, _ map[string]any) error {
+	return acctest.Check(func(ctx context.Context, _ statecheck.CheckStateRequest) error {
 		p, _, err := env.Godo.Droplets.GetBackupPolicy(ctx, id)
 		if err != nil {
 			return fmt.Errorf("read backup policy of droplet %d: %w", id, err)
@@ -409,19 +308,18 @@ func TestAccDropletAction_byTag(t *testing.T) {
 		}
 		return m
 	}
-	untouched := expectActionDroplet(env, other, func(d *godo.Droplet) error {
+	untouched := env.ExpectDroplet(other, func(d *godo.Droplet) error {
 		if d.Status != "active" {
 			return fmt.Errorf("untagged droplet is %s", d.Status)
 		}
-		as, err := actionsOf(context.Background(), env, other)
-		if err != nil || len(as) != 0 {
-			return fmt.Errorf("untagged droplet has actions %v (%v)", as, err)
+		if as := env.Actions(t, other); len(as) != 0 {
+			return fmt.Errorf("untagged droplet has actions %v", as)
 		}
 		return nil
 	})
-	offChecks := []statecheck.StateCheck{untouched, expectActionHistory(env, history("power_off"))}
+	offChecks := []statecheck.StateCheck{untouched, expectActionHistory(t, env, history("power_off"))}
 	for _, id := range web {
-		offChecks = append(offChecks, expectActionDroplet(env, id, actionDropletStatus("off")))
+		offChecks = append(offChecks, env.ExpectDroplet(id, acctest.DropletStatus("off")))
 	}
 	ids := make([]knownvalue.Check, len(web))
 	for i, id := range web {
@@ -443,7 +341,7 @@ func TestAccDropletAction_byTag(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{untouched, expectActionHistory(env, history("power_off", "snapshot"))},
+				ConfigStateChecks: []statecheck.StateCheck{untouched, expectActionHistory(t, env, history("power_off", "snapshot"))},
 			},
 		},
 	})
@@ -459,7 +357,7 @@ func actionResetStats(env *acctest.Env) {
 // expectActionRequests checks how many requests of one route the emulator served since its stats
 // were reset ("" counts every request).
 func expectActionRequests(env *acctest.Env, route string, want int) statecheck.StateCheck {
-	return actionAPICheck(func(context.Context, map[string]any) error {
+	return acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
 		if env.Emulator == nil {
 			return nil
 		}
@@ -493,28 +391,22 @@ func TestAccDropletAction_triggers(t *testing.T) {
 			{
 				Config: cfg("a1", "10m"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(env, map[int][]string{id: {"reboot:completed"}}),
+					expectActionHistory(t, env, map[int][]string{id: {"reboot:completed"}}),
 					sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
 					newID.AddStateValue(actionAddr, tfjsonpath.New("id")),
 				},
 			},
-			{
-				Config: cfg("a1", "10m"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(env, map[int][]string{id: {"reboot:completed"}}),
-					sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
-				},
-			},
+			acctest.EmptyPlan(cfg("a1", "10m"),
+				expectActionHistory(t, env, map[int][]string{id: {"reboot:completed"}}),
+				sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
+			),
 			{
 				Config: cfg("a1", "20m"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(env, map[int][]string{id: {"reboot:completed"}}),
+					expectActionHistory(t, env, map[int][]string{id: {"reboot:completed"}}),
 					sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
 				},
 			},
@@ -524,7 +416,7 @@ func TestAccDropletAction_triggers(t *testing.T) {
 					plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(env, map[int][]string{id: {"reboot:completed", "reboot:completed"}}),
+					expectActionHistory(t, env, map[int][]string{id: {"reboot:completed", "reboot:completed"}}),
 					newID.AddStateValue(actionAddr, tfjsonpath.New("id")),
 				},
 			},
@@ -660,7 +552,7 @@ resource "droplet_action" "test" {
 				Config: cfg(strconv.Itoa(backup.ID)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(actionAddr, tfjsonpath.New("image"), knownvalue.StringExact(strconv.Itoa(backup.ID))),
-					expectActionHistory(env, map[int][]string{id: {"restore:completed"}}),
+					expectActionHistory(t, env, map[int][]string{id: {"restore:completed"}}),
 				},
 			},
 		},
@@ -686,8 +578,8 @@ func TestAccDropletAction_erroredAction(t *testing.T) {
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(env, map[int][]string{id: {"rename:errored", "rename:completed"}}),
-					expectActionDroplet(env, id, func(d *godo.Droplet) error {
+					expectActionHistory(t, env, map[int][]string{id: {"rename:errored", "rename:completed"}}),
+					env.ExpectDroplet(id, func(d *godo.Droplet) error {
 						if d.Name != "after-error" {
 							return fmt.Errorf("name %q, want after-error", d.Name)
 						}
@@ -729,7 +621,7 @@ func TestAccDropletAction_erroredByTag(t *testing.T) {
 			},
 			{
 				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{expectActionHistory(env, map[int][]string{
+				ConfigStateChecks: []statecheck.StateCheck{expectActionHistory(t, env, map[int][]string{
 					ids[0]: {"enable_ipv6:completed", "enable_ipv6:completed"},
 					ids[1]: {"enable_ipv6:errored", "enable_ipv6:completed"},
 					ids[2]: {"enable_ipv6:completed", "enable_ipv6:completed"},
@@ -784,18 +676,10 @@ func TestAccDropletAction_busyDroplet(t *testing.T) {
 				},
 				Config: cfg(busy, "1m"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					actionAPICheck(func(ctx context.Context, _ map[string]any) error {
-						if got, err := actionHistory(ctx, env, stuck); err != nil || !slices.Equal(got, []string{"password_reset:in-progress"}) {
-							return fmt.Errorf("droplet %d: API holds actions %q (%v), want only the one it is busy with", stuck, got, err)
-						}
-						got, err := actionHistory(ctx, env, busy)
-						if err != nil {
-							return err
-						}
-						if !slices.Equal(got, []string{"password_reset:completed", "reboot:completed"}) {
-							return fmt.Errorf("droplet %d: API holds actions %q, want the busy one then the reboot", busy, got)
-						}
-						as, _ := actionsOf(ctx, env, busy)
+					env.ExpectActionHistory(t, stuck, "password_reset:in-progress"),
+					env.ExpectActionHistory(t, busy, "password_reset:completed", "reboot:completed"),
+					acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
+						as := env.Actions(t, busy)
 						if as[1].StartedAt.Before(as[0].CompletedAt.Time) {
 							return fmt.Errorf("reboot started at %s, before the busy action completed at %s", as[1].StartedAt, as[0].CompletedAt)
 						}
@@ -835,9 +719,13 @@ func TestAccDropletAction_timeoutAdoptsRunningAction(t *testing.T) {
 				},
 				Config: cfg("1m"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(env, map[int][]string{id: {"snapshot:completed"}}),
-					actionAPICheck(func(_ context.Context, attrs map[string]any) error {
-						if got := actionStateInts(attrs, "action_ids"); !slices.Equal(got, []int{first}) {
+					expectActionHistory(t, env, map[int][]string{id: {"snapshot:completed"}}),
+					acctest.Check(func(_ context.Context, req statecheck.CheckStateRequest) error {
+						attrs, err := acctest.Attributes(req, actionAddr)
+						if err != nil {
+							return err
+						}
+						if got := acctest.Ints(attrs, "action_ids"); !slices.Equal(got, []int{first}) {
 							return fmt.Errorf("action_ids = %v, want the action the timed-out apply started, %d", got, first)
 						}
 						if n := env.Emulator.Server.Stats().ActionsStarted["snapshot"]; n != 1 {
@@ -878,7 +766,7 @@ func TestAccDropletAction_byTagBusyDroplet(t *testing.T) {
 			{
 				Config: cfg("1m"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(env, map[int][]string{ids[0]: {"snapshot:completed"}, ids[1]: {"snapshot:completed"}}),
+					expectActionHistory(t, env, map[int][]string{ids[0]: {"snapshot:completed"}, ids[1]: {"snapshot:completed"}}),
 				},
 			},
 			{
@@ -888,7 +776,7 @@ func TestAccDropletAction_byTagBusyDroplet(t *testing.T) {
 					}
 				},
 				Config: actionOnTag(env, tag, `type = "power_cycle"`),
-				ConfigStateChecks: []statecheck.StateCheck{expectActionHistory(env, map[int][]string{
+				ConfigStateChecks: []statecheck.StateCheck{expectActionHistory(t, env, map[int][]string{
 					ids[0]: {"snapshot:completed", "power_cycle:completed"},
 					ids[1]: {"snapshot:completed", "password_reset:completed", "power_cycle:completed"},
 				})},
@@ -944,17 +832,8 @@ resource "droplet_action" "on" {
 		Steps: []resource.TestStep{{
 			Config: cfg,
 			ConfigStateChecks: []statecheck.StateCheck{
-				actionAPICheck(func(ctx context.Context, _ map[string]any) error {
-					got, err := actionHistory(ctx, env, id)
-					if err != nil {
-						return err
-					}
-					if want := []string{"power_off:completed", "resize:completed", "power_on:completed"}; !slices.Equal(got, want) {
-						return fmt.Errorf("droplet %d: API holds actions %q, want %q", id, got, want)
-					}
-					return nil
-				}),
-				expectActionDroplet(env, id, func(d *godo.Droplet) error {
+				env.ExpectActionHistory(t, id, "power_off:completed", "resize:completed", "power_on:completed"),
+				env.ExpectDroplet(id, func(d *godo.Droplet) error {
 					if d.Status != "active" || d.SizeSlug != "s-2vcpu-4gb" || d.Disk != 25 {
 						return fmt.Errorf("%s, size %s, disk %d GB; want active s-2vcpu-4gb with the disk kept at 25 GB", d.Status, d.SizeSlug, d.Disk)
 					}
@@ -1000,7 +879,11 @@ resource "droplet_action" "test" {
 `, id, request))
 	}
 	imageIs := func(i int) statecheck.StateCheck {
-		return actionAPICheck(func(_ context.Context, attrs map[string]any) error {
+		return acctest.Check(func(_ context.Context, req statecheck.CheckStateRequest) error {
+			attrs, err := acctest.Attributes(req, actionAddr)
+			if err != nil {
+				return err
+			}
 			if got := fmt.Sprint(attrs["image"]); got != strconv.Itoa(backups[i]) {
 				return fmt.Errorf("restored from image %s, want the newest backup %d", got, backups[i])
 			}
@@ -1013,7 +896,7 @@ resource "droplet_action" "test" {
 			{
 				Config: cfg("INC-1"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					imageIs(1), expectActionHistory(env, map[int][]string{id: {"restore:completed"}}),
+					imageIs(1), expectActionHistory(t, env, map[int][]string{id: {"restore:completed"}}),
 				},
 			},
 			{
@@ -1023,13 +906,13 @@ resource "droplet_action" "test" {
 					plancheck.ExpectEmptyPlan(),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					imageIs(1), expectActionHistory(env, map[int][]string{id: {"restore:completed"}}),
+					imageIs(1), expectActionHistory(t, env, map[int][]string{id: {"restore:completed"}}),
 				},
 			},
 			{
 				Config: cfg("INC-2"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					imageIs(2), expectActionHistory(env, map[int][]string{id: {"restore:completed", "restore:completed"}}),
+					imageIs(2), expectActionHistory(t, env, map[int][]string{id: {"restore:completed", "restore:completed"}}),
 				},
 			},
 		},
@@ -1064,7 +947,7 @@ resource "droplet_action" "second" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				differ.AddStateValue(actionAddr, tfjsonpath.New("id")),
 				differ.AddStateValue("droplet_action.second", tfjsonpath.New("id")),
-				expectActionDroplet(env, id, func(d *godo.Droplet) error {
+				env.ExpectDroplet(id, func(d *godo.Droplet) error {
 					var names []string
 					for _, sid := range d.SnapshotIDs {
 						img, _, err := env.Godo.Images.GetByID(context.Background(), sid)
@@ -1079,16 +962,7 @@ resource "droplet_action" "second" {
 					}
 					return nil
 				}),
-				actionAPICheck(func(ctx context.Context, _ map[string]any) error {
-					got, err := actionHistory(ctx, env, id)
-					if err != nil {
-						return err
-					}
-					if !slices.Equal(got, []string{"snapshot:completed", "snapshot:completed"}) {
-						return fmt.Errorf("droplet %d: API holds actions %q, want two snapshots", id, got)
-					}
-					return nil
-				}),
+				env.ExpectActionHistory(t, id, "snapshot:completed", "snapshot:completed"),
 			},
 		}},
 	})

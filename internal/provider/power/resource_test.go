@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -26,12 +25,7 @@ const powerAddr = "droplet_power.test"
 
 // powerConfig is a droplet_power for droplet id with the given extra arguments.
 func powerConfig(env *acctest.Env, id int, args string) string {
-	return env.Config(fmt.Sprintf(`
-resource "droplet_power" "test" {
-  droplet_id = %d
-%s
-}
-`, id, args))
+	return env.Config(acctest.Power{DropletID: id, Args: args}.HCL())
 }
 
 // powerState checks the resource's state and status in Terraform's state.
@@ -44,70 +38,24 @@ func powerState(state, status string) []statecheck.StateCheck {
 
 // powerActions checks the droplet's power-related actions as the API records them, oldest first,
 // as "type:status" pairs (e.g. "shutdown:completed"), and the droplet's status.
-func powerActions(env *acctest.Env, id int, status string, want ...string) statecheck.StateCheck {
-	return powerAPICheck{env: env, id: id, status: status, want: want}
+func powerActions(t *testing.T, env *acctest.Env, id int, status string, want ...string) statecheck.StateCheck {
+	return acctest.Check(func(ctx context.Context, _ statecheck.CheckStateRequest) error {
+		return checkPower(ctx, t, env, id, status, want...)
+	})
 }
 
-type powerAPICheck struct {
-	env    *acctest.Env
-	id     int
-	status string
-	want   []string
-}
-
-func (c powerAPICheck) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = c.check(ctx)
-}
-
-func (c powerAPICheck) check(ctx context.Context) error {
-	d, _, err := c.env.Godo.Droplets.Get(ctx, c.id)
+func checkPower(ctx context.Context, t *testing.T, env *acctest.Env, id int, status string, want ...string) error {
+	d, _, err := env.Godo.Droplets.Get(ctx, id)
 	if err != nil {
-		return fmt.Errorf("read droplet %d: %w", c.id, err)
+		return fmt.Errorf("read droplet %d: %w", id, err)
 	}
-	if d.Status != c.status {
-		return fmt.Errorf("droplet %d: API reports status %q, want %q", c.id, d.Status, c.status)
+	if d.Status != status {
+		return fmt.Errorf("droplet %d: API reports status %q, want %q", id, d.Status, status)
 	}
-	got := powerActionRecord(ctx, c.env, c.id)
-	if !slices.Equal(got, c.want) {
-		return fmt.Errorf("droplet %d: API records actions %q, want %q", c.id, got, c.want)
+	if got := env.ActionHistory(t, id); !slices.Equal(got, want) {
+		return fmt.Errorf("droplet %d: API records actions %q, want %q", id, got, want)
 	}
 	return nil
-}
-
-// powerActionRecord lists the droplet's actions other than its create, oldest first.
-func powerActionRecord(ctx context.Context, env *acctest.Env, id int) []string {
-	as := powerActionList(ctx, env, id)
-	out := make([]string, 0, len(as))
-	for _, a := range as {
-		out = append(out, a.Type+":"+a.Status)
-	}
-	return out
-}
-
-func powerActionList(ctx context.Context, env *acctest.Env, id int) []godo.Action {
-	var all []godo.Action
-	opt := &godo.ListOptions{PerPage: 200}
-	for {
-		page, resp, err := env.Godo.Droplets.Actions(ctx, id, opt)
-		if err != nil {
-			return nil
-		}
-		for _, a := range page {
-			if a.Type != "create" {
-				all = append(all, a)
-			}
-		}
-		if resp.Links == nil || resp.Links.IsLastPage() {
-			break
-		}
-		cur, err := resp.Links.CurrentPage()
-		if err != nil {
-			break
-		}
-		opt.Page = cur + 1
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	return all
 }
 
 // powerOutOfBand switches the droplet on or off the way the control panel would, and returns once
@@ -170,7 +118,7 @@ func TestAccDropletPower_gracefulOffThenOn(t *testing.T) {
 					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("droplet_id"), knownvalue.Int64Exact(int64(id))),
 					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("shutdown"), knownvalue.StringExact("graceful")),
 					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("graceful_timeout"), knownvalue.StringExact("2m")),
-					powerActions(env, id, "off", "shutdown:completed"),
+					powerActions(t, env, id, "off", "shutdown:completed"),
 				),
 			},
 			{
@@ -188,19 +136,12 @@ func TestAccDropletPower_gracefulOffThenOn(t *testing.T) {
 					},
 				},
 				ConfigStateChecks: append(powerState("on", "active"),
-					powerActions(env, id, "active", "shutdown:completed", "power_on:completed"),
+					powerActions(t, env, id, "active", "shutdown:completed", "power_on:completed"),
 				),
 			},
-			{
-				// Same configuration again: nothing to do, nothing sent.
-				Config: powerConfig(env, id, `  state = "on"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					powerActions(env, id, "active", "shutdown:completed", "power_on:completed"),
-				},
-			},
+			// Same configuration again: nothing to do, nothing sent.
+			acctest.EmptyPlan(powerConfig(env, id, `  state = "on"`),
+				powerActions(t, env, id, "active", "shutdown:completed", "power_on:completed")),
 		},
 	})
 }
@@ -221,7 +162,7 @@ func TestAccDropletPower_gracefulFallbackToPowerOff(t *testing.T) {
   graceful_timeout = "1s"`),
 				ConfigStateChecks: append(powerState("off", "off"),
 					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("graceful_timeout"), knownvalue.StringExact("1s")),
-					powerActions(env, id, "off", "shutdown:completed", "power_off:completed"),
+					powerActions(t, env, id, "off", "shutdown:completed", "power_off:completed"),
 				),
 			},
 			{
@@ -229,14 +170,14 @@ func TestAccDropletPower_gracefulFallbackToPowerOff(t *testing.T) {
 				PreConfig: func() { env.Emulator.Server.SetIgnoreShutdown(id, false) },
 				Config:    powerConfig(env, id, `  state = "on"`),
 				ConfigStateChecks: append(powerState("on", "active"),
-					powerActions(env, id, "active", "shutdown:completed", "power_off:completed", "power_on:completed"),
+					powerActions(t, env, id, "active", "shutdown:completed", "power_off:completed", "power_on:completed"),
 				),
 			},
 			{
 				Config: powerConfig(env, id, `  state            = "off"
   graceful_timeout = "1s"`),
 				ConfigStateChecks: append(powerState("off", "off"),
-					powerActions(env, id, "off", "shutdown:completed", "power_off:completed", "power_on:completed",
+					powerActions(t, env, id, "off", "shutdown:completed", "power_off:completed", "power_on:completed",
 						"shutdown:completed"),
 				),
 			},
@@ -257,7 +198,7 @@ func TestAccDropletPower_force(t *testing.T) {
   shutdown = "force"`),
 				ConfigStateChecks: append(powerState("off", "off"),
 					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("shutdown"), knownvalue.StringExact("force")),
-					powerActions(env, id, "off", "power_off:completed"),
+					powerActions(t, env, id, "off", "power_off:completed"),
 				),
 			},
 			{
@@ -273,21 +214,21 @@ func TestAccDropletPower_force(t *testing.T) {
 				ConfigStateChecks: append(powerState("off", "off"),
 					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("shutdown"), knownvalue.StringExact("graceful")),
 					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("graceful_timeout"), knownvalue.StringExact("30s")),
-					powerActions(env, id, "off", "power_off:completed"),
+					powerActions(t, env, id, "off", "power_off:completed"),
 				),
 			},
 			{
 				Config: powerConfig(env, id, `  state    = "on"
   shutdown = "force"`),
 				ConfigStateChecks: append(powerState("on", "active"),
-					powerActions(env, id, "active", "power_off:completed", "power_on:completed"),
+					powerActions(t, env, id, "active", "power_off:completed", "power_on:completed"),
 				),
 			},
 			{
 				Config: powerConfig(env, id, `  state    = "off"
   shutdown = "force"`),
 				ConfigStateChecks: append(powerState("off", "off"),
-					powerActions(env, id, "off", "power_off:completed", "power_on:completed", "power_off:completed"),
+					powerActions(t, env, id, "off", "power_off:completed", "power_on:completed", "power_off:completed"),
 				),
 			},
 		},
@@ -312,7 +253,7 @@ func TestAccDropletPower_drift(t *testing.T) {
 			{
 				// Already on: adopted without any action.
 				Config:            powerConfig(env, id, `  state = "on"`),
-				ConfigStateChecks: append(powerState("on", "active"), powerActions(env, id, "active")),
+				ConfigStateChecks: append(powerState("on", "active"), powerActions(t, env, id, "active")),
 			},
 			{
 				PreConfig:          func() { powerOutOfBand(t, env, id, "power_off") },
@@ -333,12 +274,12 @@ func TestAccDropletPower_drift(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: append(powerState("on", "active"),
-					powerActions(env, id, "active", "power_off:completed", "power_on:completed")),
+					powerActions(t, env, id, "active", "power_off:completed", "power_on:completed")),
 			},
 			{
 				Config: powerConfig(env, id, `  state = "off"`),
 				ConfigStateChecks: append(powerState("off", "off"),
-					powerActions(env, id, "off", "power_off:completed", "power_on:completed", "shutdown:completed")),
+					powerActions(t, env, id, "off", "power_off:completed", "power_on:completed", "shutdown:completed")),
 			},
 			{
 				PreConfig:          func() { powerOutOfBand(t, env, id, "power_on") },
@@ -359,7 +300,7 @@ func TestAccDropletPower_drift(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: append(powerState("off", "off"),
-					powerActions(env, id, "off", "power_off:completed", "power_on:completed", "shutdown:completed",
+					powerActions(t, env, id, "off", "power_off:completed", "power_on:completed", "shutdown:completed",
 						"power_on:completed", "shutdown:completed")),
 			},
 		},
@@ -399,13 +340,8 @@ func TestAccDropletPower_import(t *testing.T) {
 					return nil
 				},
 			},
-			{
-				Config: powerConfig(env, on, `  state = "on"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: append(powerState("on", "active"), powerActions(env, on, "active")),
-			},
+			acctest.EmptyPlan(powerConfig(env, on, `  state = "on"`),
+				append(powerState("on", "active"), powerActions(t, env, on, "active"))...),
 			{
 				ResourceName:    powerAddr,
 				ImportState:     true,
@@ -436,10 +372,10 @@ func TestAccDropletPower_import(t *testing.T) {
 		},
 	})
 	// Nothing above sent an action to either droplet.
-	if got := powerActionRecord(t.Context(), env, on); len(got) != 0 {
+	if got := env.ActionHistory(t, on); len(got) != 0 {
 		t.Errorf("droplet %d: import sent actions %q", on, got)
 	}
-	if got := powerActionRecord(t.Context(), env, off); !slices.Equal(got, []string{"power_off:completed"}) {
+	if got := env.ActionHistory(t, off); !slices.Equal(got, []string{"power_off:completed"}) {
 		t.Errorf("droplet %d: actions %q, want only the out-of-band power_off", off, got)
 	}
 }
@@ -461,7 +397,7 @@ func TestAccDropletPower_identity(t *testing.T) {
 					statecheck.ExpectIdentity(powerAddr, map[string]knownvalue.Check{
 						"droplet_id": knownvalue.Int64Exact(int64(id)),
 					}),
-					powerActions(env, id, "active"),
+					powerActions(t, env, id, "active"),
 				},
 			},
 			{
@@ -492,7 +428,7 @@ func TestAccDropletPower_busyDroplet(t *testing.T) {
 					}
 				},
 				Config:            powerConfig(env, id, `  state = "off"`),
-				ConfigStateChecks: append(powerState("off", "off"), powerActions(env, id, "off", "power_off:completed")),
+				ConfigStateChecks: append(powerState("off", "off"), powerActions(t, env, id, "off", "power_off:completed")),
 			},
 			{
 				// An unrelated action holds the droplet: power_on starts only after it completed.
@@ -503,8 +439,8 @@ func TestAccDropletPower_busyDroplet(t *testing.T) {
 				},
 				Config: powerConfig(env, id, `  state = "on"`),
 				ConfigStateChecks: append(powerState("on", "active"),
-					powerActions(env, id, "active", "power_off:completed", "enable_ipv6:completed", "power_on:completed"),
-					powerStartedAfter(env, id, "power_on", "enable_ipv6"),
+					powerActions(t, env, id, "active", "power_off:completed", "enable_ipv6:completed", "power_on:completed"),
+					powerStartedAfter(t, env, id, "power_on", "enable_ipv6"),
 				),
 			},
 		},
@@ -513,10 +449,10 @@ func TestAccDropletPower_busyDroplet(t *testing.T) {
 
 // powerStartedAfter checks that the newest action of type later began after the newest of type
 // earlier had completed.
-func powerStartedAfter(env *acctest.Env, id int, later, earlier string) statecheck.StateCheck {
-	return powerCheckFunc(func(ctx context.Context) error {
+func powerStartedAfter(t *testing.T, env *acctest.Env, id int, later, earlier string) statecheck.StateCheck {
+	return acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
 		var l, e *godo.Action
-		for _, a := range powerActionList(ctx, env, id) {
+		for _, a := range env.Actions(t, id) {
 			switch a.Type {
 			case later:
 				l = &a
@@ -533,12 +469,6 @@ func powerStartedAfter(env *acctest.Env, id int, later, earlier string) stateche
 		}
 		return nil
 	})
-}
-
-type powerCheckFunc func(context.Context) error
-
-func (f powerCheckFunc) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f(ctx)
 }
 
 // An errored action fails the apply with a clear error, nothing falls back, and the next apply
@@ -560,7 +490,7 @@ func TestAccDropletPower_erroredAction(t *testing.T) {
 			{
 				// The errored shutdown did not fall back to power_off.
 				Config:            powerConfig(env, id, `  state = "on"`),
-				ConfigStateChecks: append(powerState("on", "active"), powerActions(env, id, "active", "shutdown:errored")),
+				ConfigStateChecks: append(powerState("on", "active"), powerActions(t, env, id, "active", "shutdown:errored")),
 			},
 			{
 				PreConfig: func() { srv.FailNextAction(id, "power_off") },
@@ -573,7 +503,7 @@ func TestAccDropletPower_erroredAction(t *testing.T) {
 				Config: powerConfig(env, id, `  state    = "off"
   shutdown = "force"`),
 				ConfigStateChecks: append(powerState("off", "off"),
-					powerActions(env, id, "off", "shutdown:errored", "power_off:errored", "power_off:completed")),
+					powerActions(t, env, id, "off", "shutdown:errored", "power_off:errored", "power_off:completed")),
 			},
 		},
 	})
@@ -632,7 +562,7 @@ func TestAccDropletPower_replace(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            powerConfig(env, first, `  state = "off"`),
-				ConfigStateChecks: append(powerState("off", "off"), powerActions(env, first, "off", "shutdown:completed")),
+				ConfigStateChecks: append(powerState("off", "off"), powerActions(t, env, first, "off", "shutdown:completed")),
 			},
 			{
 				Config: powerConfig(env, second, `  state = "off"`),
@@ -643,15 +573,15 @@ func TestAccDropletPower_replace(t *testing.T) {
 				},
 				ConfigStateChecks: append(powerState("off", "off"),
 					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("id"), knownvalue.StringExact(strconv.Itoa(second))),
-					powerActions(env, second, "off", "shutdown:completed"),
+					powerActions(t, env, second, "off", "shutdown:completed"),
 					// Forgotten, not switched back on.
-					powerActions(env, first, "off", "shutdown:completed"),
+					powerActions(t, env, first, "off", "shutdown:completed"),
 				),
 			},
 		},
 	})
 	// Destroying the resource at the end of the test left the second droplet off too.
-	if err := (powerAPICheck{env: env, id: second, status: "off", want: []string{"shutdown:completed"}}).check(t.Context()); err != nil {
+	if err := checkPower(t.Context(), t, env, second, "off", "shutdown:completed"); err != nil {
 		t.Error(err)
 	}
 }
@@ -729,13 +659,9 @@ resource "droplet_power" "test" {
 `, id, size))
 	}
 	size := func(want string) statecheck.StateCheck {
-		return powerCheckFunc(func(ctx context.Context) error {
-			d, _, err := env.Godo.Droplets.Get(ctx, id)
-			if err != nil {
-				return err
-			}
+		return env.ExpectDroplet(id, func(d *godo.Droplet) error {
 			if d.SizeSlug != want {
-				return fmt.Errorf("droplet %d has size %q, want %q", id, d.SizeSlug, want)
+				return fmt.Errorf("size %q, want %q", d.SizeSlug, want)
 			}
 			return nil
 		})
@@ -748,7 +674,7 @@ resource "droplet_power" "test" {
 				Config: config("s-2vcpu-4gb"),
 				ConfigStateChecks: append(powerState("on", "active"),
 					size("s-2vcpu-4gb"),
-					powerActions(env, id, "active", "power_off:completed", "resize:completed", "power_on:completed"),
+					powerActions(t, env, id, "active", "power_off:completed", "resize:completed", "power_on:completed"),
 				),
 			},
 			{
@@ -762,7 +688,7 @@ resource "droplet_power" "test" {
 				},
 				ConfigStateChecks: append(powerState("on", "active"),
 					size("s-4vcpu-8gb"),
-					powerActions(env, id, "active", "power_off:completed", "resize:completed", "power_on:completed",
+					powerActions(t, env, id, "active", "power_off:completed", "resize:completed", "power_on:completed",
 						"power_off:completed", "resize:completed", "power_on:completed"),
 				),
 			},

@@ -5,110 +5,8 @@ import (
 	"time"
 )
 
-// Defaults for droplets created without explicit values.
-const (
-	defaultRegion = "nyc3"
-	defaultSize   = "s-1vcpu-1gb"
-	defaultImage  = "ubuntu-24-04-x64"
-	seedTag       = "emulator"
-)
-
-// publicImageCreated is a fixed date so that seeded state is deterministic.
-var publicImageCreated = time.Date(2024, 4, 25, 13, 45, 12, 0, time.UTC)
-
-func (s *Server) seedLocked(now time.Time) {
-	for _, p := range publicImageCatalog {
-		slug := p.slug
-		s.newImageLocked(Image{
-			Name: p.name, Type: "base", Distribution: p.distribution, Slug: &slug, Public: true,
-			Regions: allRegionSlugs(), CreatedAt: publicImageCreated, MinDiskSize: p.minDisk,
-			SizeGigabytes: p.sizeGB, Description: p.distribution + " " + p.name, Tags: []string{},
-			Status: "available",
-		})
-	}
-	for i := 1; i <= s.opts.Droplets; i++ {
-		// Seeded droplets are a month or more old, older than their backups.
-		created := now.Add(-time.Duration(30+s.opts.Droplets-i) * 24 * time.Hour)
-		d, err := s.createDropletLocked(created, dropletParams{
-			name: fmt.Sprintf("droplet-%d", i), region: defaultRegion, size: defaultSize, image: defaultImage,
-			tags: []string{seedTag},
-		})
-		if err != nil {
-			panic(err) // the defaults are always valid
-		}
-		s.newActionLocked(d.createdAt, "create", "droplet", d.id, d.region, 0, false, nil)
-		// Every other droplet has backups (alternately weekly and daily) with
-		// two past backups, chosen from the seed so that runs repeat.
-		if i%2 == 1 {
-			p := policy{plan: "daily", hour: backupHours[s.randIntN(len(backupHours))]}
-			step := 24 * time.Hour
-			if i%4 == 1 {
-				p.plan = "weekly"
-				p.weekday = weekdays[s.randIntN(len(weekdays))]
-				step = 7 * 24 * time.Hour
-			}
-			d.policy = p
-			first := nextWindowStart(p, now.Add(-3*step))
-			s.takeBackupLocked(d, first)
-			s.takeBackupLocked(d, first.Add(step))
-			s.enableBackupsLocked(d, p, now)
-		}
-	}
-}
-
-// dropletParams are validated inputs for a new droplet.
-type dropletParams struct {
-	name, region, size, image string
-	tags                      []string
-	backups                   bool
-	policy                    policy
-	ipv6, monitoring          bool
-}
-
-// createDropletLocked adds an active droplet (callers make it "new" when a
-// create action is still running).
-func (s *Server) createDropletLocked(now time.Time, p dropletParams) (*droplet, error) {
-	sz, ok := findSize(p.size)
-	if !ok {
-		return nil, invalid("You specified an invalid size for Droplet creation.")
-	}
-	if _, ok := findRegion(p.region); !ok {
-		return nil, invalid("You specified an invalid region for Droplet creation.")
-	}
-	img := s.imageByRefLocked(p.image)
-	if img == nil || (img.view.Type != "base" && img.view.Type != "snapshot" && img.view.Type != "backup") {
-		return nil, invalid("You specified an invalid image for Droplet creation.")
-	}
-	id := s.st.nextDropletID
-	s.st.nextDropletID++
-	d := &droplet{
-		id: id, name: p.name, region: p.region, size: p.size, disk: sz.disk,
-		image: copyImage(img.view), status: "active", createdAt: apiTime(now),
-		features: []string{"private_networking"}, tags: append([]string{}, p.tags...),
-		vpc:  fmt.Sprintf("760e09ef-dc84-11e8-981e-3cfdfe%06x", id%0xffffff),
-		ipv6: p.ipv6,
-	}
-	if p.ipv6 {
-		d.features = addFeature(d.features, "ipv6")
-	}
-	if p.monitoring {
-		d.features = addFeature(d.features, "monitoring")
-	}
-	s.st.droplets[id] = d
-	if p.backups {
-		s.enableBackupsLocked(d, p.policy, now)
-	}
-	return d, nil
-}
-
-// imageByRefLocked resolves a numeric ID or a public slug.
-func (s *Server) imageByRefLocked(ref string) *image {
-	var id int
-	if _, err := fmt.Sscanf(ref, "%d", &id); err == nil && fmt.Sprint(id) == ref {
-		return s.st.images[id]
-	}
-	return s.publicImageBySlugLocked(ref)
-}
+// The Go control API: the same out-of-band operations as the control
+// endpoints under /_emulator/, for tests in Go.
 
 // CreateDroplet adds an active droplet at once, without an API request.
 // Empty fields get the seed defaults (nyc3, s-1vcpu-1gb, ubuntu-24-04-x64).
@@ -141,7 +39,7 @@ func (s *Server) createDropletSpec(spec DropletSpec) (Droplet, error) {
 		}
 	}
 	if spec.Backups || spec.BackupPolicy != nil {
-		pol, err := resolvePolicy(spec.BackupPolicy, nil, s.defaultHour(s.st.nextDropletID))
+		pol, err := s.resolvePolicy(spec.BackupPolicy, nil, s.st.nextDropletID)
 		if err != nil {
 			return Droplet{}, err
 		}
@@ -201,7 +99,7 @@ func (s *Server) SetBackupPolicy(id int, enabled bool, p PolicySpec) error {
 	if d.backups {
 		cur = &d.policy
 	}
-	pol, err := resolvePolicy(&p, cur, s.defaultHour(id))
+	pol, err := s.resolvePolicy(&p, cur, id)
 	if err != nil {
 		return err
 	}
@@ -270,14 +168,6 @@ func (s *Server) Action(id int) (Action, bool) {
 	return a.view(), true
 }
 
-func (s *Server) actionLocked(id int) *action {
-	i := id - firstActionID
-	if i < 0 || i >= len(s.st.actions) {
-		return nil
-	}
-	return s.st.actions[i]
-}
-
 // StartAction starts an action of any type on a droplet out of band (as the
 // control panel or DigitalOcean itself would), holding the droplet's lock for
 // d. Types without parameters (power_off, reboot, enable_ipv6, …) have their
@@ -289,7 +179,7 @@ func (s *Server) StartAction(dropletID int, actionType string, d time.Duration) 
 	if dr == nil {
 		return Action{}, fmt.Errorf("droplet %d: %w", dropletID, errNotFound)
 	}
-	if dr.pending != nil {
+	if dr.busy() {
 		return Action{}, fmt.Errorf("droplet %d: %w", dropletID, errPending)
 	}
 	var effect func(time.Time)
@@ -325,11 +215,4 @@ func (s *Server) SetIgnoreShutdown(dropletID int, ignore bool) {
 	} else {
 		delete(s.st.ignoreShutdown, dropletID)
 	}
-}
-
-// defaultHour is the backup hour given to a droplet whose policy names none.
-// DigitalOcean picks the window itself; the emulator spreads droplets over
-// the six windows by ID so the choice is stable.
-func (s *Server) defaultHour(dropletID int) int {
-	return backupHours[dropletID%len(backupHours)]
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -200,18 +202,113 @@ func TestControlEndpointsAreLoopbackOnly(t *testing.T) {
 	}
 }
 
-func TestStartRefusesNonLoopback(t *testing.T) {
-	for _, addr := range []string{"0.0.0.0:0", "192.0.2.1:80", ":8080", "example.com:80"} {
-		if _, err := emulator.StartOn(addr, emulator.Options{}); err == nil {
-			t.Errorf("StartOn(%q) accepted", addr)
+// controlRaw sends body as it is to a control endpoint and returns the status
+// and the error body, if any.
+func (e *env) controlRaw(method, path, body string) (int, emulator.APIError) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, e.run.URL+path, rd)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var ae emulator.APIError
+	if resp.StatusCode >= 400 {
+		if err := json.NewDecoder(resp.Body).Decode(&ae); err != nil {
+			e.t.Fatalf("%s %s: error body: %v", method, path, err)
 		}
 	}
-	for _, addr := range []string{"127.0.0.1:0", "localhost:0"} {
-		r, err := emulator.StartOn(addr, emulator.Options{})
-		if err != nil {
-			t.Errorf("StartOn(%q): %v", addr, err)
-			continue
+	return resp.StatusCode, ae
+}
+
+// TestControlRejectsUnknownFieldsAndWrongTypes: every control endpoint
+// answers 400 naming the field for a field it does not know, a value of the
+// wrong type, a missing required field, or a body where it takes none, and
+// changes nothing.
+func TestControlRejectsUnknownFieldsAndWrongTypes(t *testing.T) {
+	e := newEnv(t, func(o *emulator.Options) { o.Droplets = 2; o.FaultRate = 0.5 })
+	const d = "/_emulator/droplets/100000"
+	cases := []struct {
+		method, path, body string
+		field              string // what the message must name
+	}{
+		{"PUT", "/_emulator/faults", `{"fault_rate": 0}`, `"fault_rate"`},
+		{"PUT", "/_emulator/faults", `{"fault-rate": "0"}`, `"fault-rate"`},
+		{"PUT", "/_emulator/faults", `{"latency": 5}`, `"latency"`},
+		{"PUT", "/_emulator/faults", `{"latency": "5"}`, `"latency"`},
+		{"PUT", "/_emulator/faults", `{"action-durations": {"snapshot": 20}}`, `"action-durations"`},
+		{"PUT", "/_emulator/faults", `{"fault-rate": 0} {"fault-rate": 1}`, "after the JSON object"},
+		{"PUT", "/_emulator/faults", `{"fault-rate": 0`, "JSON"},
+		{"POST", "/_emulator/droplets", `{"name": "x", "backup": true}`, `"backup"`},
+		{"POST", "/_emulator/droplets", `{"tags": "web"}`, `"tags"`},
+		{"POST", "/_emulator/droplets", `{"backups": true, "backup_policy": {"plan": "weekly", "day": "MON"}}`, `"day"`},
+		{"POST", "/_emulator/droplets", `{"backups": true, "backup_policy": {"hour": "4"}}`, `"backup_policy.hour"`},
+		{"POST", d + "/backups", `{"name": "b"}`, `"name"`},
+		{"PUT", d + "/ignore_shutdown", `{"ignored": true}`, `"ignored"`},
+		{"PUT", d + "/ignore_shutdown", `{"ignore": "true"}`, `"ignore"`},
+		{"PUT", d + "/ignore_shutdown", `{}`, `"ignore"`},
+		{"POST", d + "/fail_next_action", `{"action": "reboot"}`, `"action"`},
+		{"POST", d + "/fail_next_action", `{"type": 1}`, `"type"`},
+		{"PUT", d + "/backup_policy", `{"enabled": true, "plan": "weekly", "day": "MON"}`, `"day"`},
+		{"PUT", d + "/backup_policy", `{"enabled": "yes"}`, `"enabled"`},
+		{"PUT", d + "/backup_policy", `{"plan": "daily"}`, `"enabled"`},
+		{"POST", d + "/actions", `{"type": "reboot", "duration": "5s", "wait": true}`, `"wait"`},
+		{"POST", d + "/actions", `{"type": "reboot", "duration": 5}`, `"duration"`},
+		{"POST", d + "/actions", `{"type": "reboot"}`, `"duration"`},
+		{"POST", "/_emulator/reset", `{"hard": true}`, `"hard"`},
+		{"DELETE", "/_emulator/stats", `{"all": true}`, `"all"`},
+	}
+	before := e.get(100000)
+	for _, c := range cases {
+		code, ae := e.controlRaw(c.method, c.path, c.body)
+		if code != http.StatusBadRequest || !strings.Contains(ae.Message, c.field) {
+			t.Errorf("%s %s %s: %d %q, want 400 naming %s", c.method, c.path, c.body, code, ae.Message, c.field)
 		}
-		r.Close()
+	}
+	if f := e.srv.Faults(); f.FaultRate != 0.5 || f.Latency != 0 {
+		t.Errorf("faults changed by refused requests: %+v", f)
+	}
+	after := e.get(100000)
+	if after.Locked || len(after.BackupIDs) != len(before.BackupIDs) || !slices.Equal(after.Features, before.Features) {
+		t.Errorf("droplet changed by refused requests: %+v", after)
+	}
+	if n := len(e.srv.DropletActions(100000)); n != 1 {
+		t.Errorf("%d actions on the droplet, want only its create", n)
+	}
+	if _, ok := e.srv.Droplet(100002); ok {
+		t.Error("a refused POST /_emulator/droplets created a droplet")
+	}
+	// Shutdown still powers the droplet off: ignore_shutdown was refused.
+	e.srv.SetFaults(emulator.Faults{})
+	must[*godo.Action](t)(e.client.DropletActions.Shutdown(e.ctx, 100000))
+	e.finish()
+	if s := e.get(100000).Status; s != "off" {
+		t.Errorf("status after shutdown: %s", s)
+	}
+}
+
+// TestControlRejectsUnknownActionTypes: an action type the API never starts
+// is refused where a control body names one, since it could never apply.
+func TestControlRejectsUnknownActionTypes(t *testing.T) {
+	e := newEnv(t, func(o *emulator.Options) { o.Droplets = 1 })
+	for _, c := range []struct{ method, path, body, want string }{
+		{"PUT", "/_emulator/faults", `{"action-durations": {"snapshots": "20s"}}`, `"snapshots"`},
+		{"POST", "/_emulator/droplets/100000/fail_next_action", `{"type": "power-off"}`, `"power-off"`},
+	} {
+		if code, ae := e.controlRaw(c.method, c.path, c.body); code != http.StatusBadRequest || !strings.Contains(ae.Message, c.want) || !strings.Contains(ae.Message, `"power_off"`) {
+			t.Errorf("%s %s %s: %d %q", c.method, c.path, c.body, code, ae.Message)
+		}
+	}
+	if f := e.srv.Faults(); len(f.ActionDurations) != 0 {
+		t.Errorf("action durations changed: %v", f.ActionDurations)
+	}
+	must[*godo.Action](t)(e.client.DropletActions.PowerOff(e.ctx, 100000))
+	e.finish()
+	if a := e.srv.DropletActions(100000); a[len(a)-1].Status != "completed" {
+		t.Errorf("power_off after a refused fail_next_action: %s", a[len(a)-1].Status)
 	}
 }
