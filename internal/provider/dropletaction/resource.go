@@ -116,8 +116,9 @@ func (r *dropletActionResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Required: true,
 				MarkdownDescription: "The droplet action to run (`POST /v2/droplets/{id}/actions`). Changing it " +
 					"replaces the resource and runs the new action. One of:" + typesDescription() + "\n\n" +
-					"An argument the type does not use, or a missing one it needs, is a plan-time error.",
-				Validators:    []validator.String{stringvalidator.OneOf(actionTypeStrings()...)},
+					"An argument the type does not use, or a missing one it needs, is a plan-time error. " +
+					retiredTypesDescription,
+				Validators:    []validator.String{actionTypeValidator()},
 				PlanModifiers: replaceString,
 			},
 			argImage: schema.StringAttribute{
