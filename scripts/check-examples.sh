@@ -6,8 +6,8 @@
 #
 # The tfplugindocs import examples (import-by-string-id.tf, import-by-identity.tf) each declare an
 # import block for the same resource, so each is validated on its own together with the directory's
-# other files. import-by-identity.tf needs Terraform 1.12 or later and is skipped on older versions,
-# and so are directories with action blocks below Terraform 1.14.
+# other files. import-by-identity.tf needs Terraform 1.12 or later and is skipped on older versions
+# and on OpenTofu, and so are directories with action blocks below Terraform 1.14.
 #
 # A directory that also uses another provider (the official digitalocean one, say) or a module cannot
 # be validated offline: that needs `terraform init` to download them. Such directories are formatted
@@ -35,12 +35,23 @@ step "Building the provider"
 build_provider "$work/bin"
 
 tf_version="$(tf version -json | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')"
+tf_name=Terraform
 identity_import=true
-if [ "$(printf '%s' "$tf_version" | cut -d. -f1)" = 1 ] && [ "$(printf '%s' "$tf_version" | cut -d. -f2)" -lt 12 ]; then
+no_identity_import="import by identity needs Terraform 1.12 or later"
+# OpenTofu numbers its releases apart from Terraform: its version says nothing about the feature.
+if tf version 2>/dev/null | head -n 1 | grep -q '^OpenTofu'; then
+  tf_name=OpenTofu
+  identity_import=false
+  no_identity_import="OpenTofu has no import by identity"
+elif [ "$(printf '%s' "$tf_version" | cut -d. -f1)" = 1 ] && [ "$(printf '%s' "$tf_version" | cut -d. -f2)" -lt 12 ]; then
   identity_import=false
 fi
 actions=true
-if [ "$(printf '%s' "$tf_version" | cut -d. -f1)" = 1 ] && [ "$(printf '%s' "$tf_version" | cut -d. -f2)" -lt 14 ]; then
+no_actions="action blocks need Terraform 1.14 or later"
+if [ "$tf_name" = OpenTofu ]; then
+  actions=false
+  no_actions="OpenTofu has no action blocks"
+elif [ "$(printf '%s' "$tf_version" | cut -d. -f1)" = 1 ] && [ "$(printf '%s' "$tf_version" | cut -d. -f2)" -lt 14 ]; then
   actions=false
 fi
 
@@ -97,7 +108,7 @@ EOF
   fi
 }
 
-step "terraform validate (Terraform $tf_version), one example at a time"
+step "terraform validate ($tf_name $tf_version), one example at a time"
 while IFS= read -r dir; do
   base=() variants=()
   for f in "$dir"/*.tf; do
@@ -107,7 +118,7 @@ while IFS= read -r dir; do
     esac
   done
   if ! $actions && grep -qE '^[[:space:]]*action[[:space:]]+"' "$dir"/*.tf; then
-    note "skip  $dir (action blocks need Terraform 1.14 or later)"
+    note "skip  $dir ($no_actions)"
     skipped=$((skipped + 1))
     continue
   fi
@@ -123,7 +134,7 @@ while IFS= read -r dir; do
   # The ${a[@]+...} form keeps bash 3.2 (macOS) happy with empty arrays under set -u.
   for v in ${variants[@]+"${variants[@]}"}; do
     if [ "$(basename "$v")" = import-by-identity.tf ] && ! $identity_import; then
-      note "skip  $v (import by identity needs Terraform 1.12 or later)"
+      note "skip  $v ($no_identity_import)"
       skipped=$((skipped + 1))
       continue
     fi

@@ -2,7 +2,6 @@ package acctest
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,15 +10,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/hashicorp/go-version"
 )
 
-// CLI is a working directory in which a test runs the real terraform binary against the provider
+// CLIWorkspace is a working directory in which a test runs the real terraform binary against the provider
 // built from this tree as a plugin binary, found through a dev_overrides CLI configuration: the way
 // a user runs a locally built provider, and the way to run what plugin-testing has no step for,
 // such as `terraform apply -invoke=action.<type>.<name>`.
-type CLI struct {
+type CLIWorkspace struct {
 	t         testing.TB
 	Terraform string
 	// Dir is the working directory; Write puts configuration files there.
@@ -27,20 +24,17 @@ type CLI struct {
 	env []string
 }
 
-// NewCLI builds the provider into a directory of the test's own (Go's build cache makes this
+// NewCLIWorkspace builds the provider into a directory of the test's own (Go's build cache makes this
 // quick) and prepares a working directory. It skips the test without TF_ACC or a terraform binary
 // (TF_ACC_TERRAFORM_PATH, else terraform on PATH).
-func NewCLI(t testing.TB) *CLI {
+func NewCLIWorkspace(t testing.TB) *CLIWorkspace {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("TF_ACC must be set: this test runs the terraform binary")
 	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	tf := TerraformPath()
 	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no terraform binary: set TF_ACC_TERRAFORM_PATH or put terraform on PATH")
-		}
+		t.Skip("no terraform binary: set TF_ACC_TERRAFORM_PATH or put terraform on PATH")
 	}
 	root := t.TempDir()
 	plugins := filepath.Join(root, "plugins")
@@ -51,7 +45,7 @@ func NewCLI(t testing.TB) *CLI {
 	}
 	rc := filepath.Join(root, "terraformrc")
 	rcText := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		providerSource(), plugins)
+		ProviderAddress(), plugins)
 	if err := os.WriteFile(rc, []byte(rcText), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -64,16 +58,7 @@ func NewCLI(t testing.TB) *CLI {
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"TF_ACC=", "TF_LOG=", "TF_LOG_PATH=", "TF_CLI_ARGS=", "TF_DATA_DIR=", "TF_WORKSPACE=",
 		"DIGITALOCEAN_TOKEN=", "DIGITALOCEAN_ACCESS_TOKEN=", "DIGITALOCEAN_API_URL=")
-	return &CLI{t: t, Terraform: tf, Dir: dir, env: env}
-}
-
-// providerSource is the provider's address for dev_overrides: OpenTofu looks it up on its own
-// registry host (TF_ACC_PROVIDER_HOST, as plugin-testing uses).
-func providerSource() string {
-	if host := os.Getenv("TF_ACC_PROVIDER_HOST"); host != "" {
-		return host + "/dropletops/droplet"
-	}
-	return "dropletops/droplet"
+	return &CLIWorkspace{t: t, Terraform: tf, Dir: dir, env: env}
 }
 
 // moduleRoot is the directory of go.mod, found upwards from the test's package directory.
@@ -95,43 +80,15 @@ func moduleRoot(t testing.TB) string {
 	}
 }
 
-// Version is the terraform binary's version (OpenTofu reports its own the same way).
-func (c *CLI) Version() *version.Version {
-	c.t.Helper()
-	out, err := c.Try("version", "-json")
-	if err != nil {
-		c.t.Fatalf("terraform version: %v\n%s", err, out)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &v); err != nil {
-		c.t.Fatalf("terraform version -json: %v\n%s", err, out)
-	}
-	parsed, err := version.NewVersion(v.Version)
-	if err != nil {
-		c.t.Fatalf("terraform version %q: %v", v.Version, err)
-	}
-	return parsed
-}
-
-// SkipBelow skips the test when the terraform binary is older than min, saying why.
-func (c *CLI) SkipBelow(min *version.Version, why string) {
-	c.t.Helper()
-	if v := c.Version(); v.LessThan(min) {
-		c.t.Skipf("terraform %s is below %s: %s", v, min, why)
-	}
-}
-
 // Write writes a configuration file into the working directory.
-func (c *CLI) Write(name, config string) {
+func (c *CLIWorkspace) Write(name, config string) {
 	c.t.Helper()
 	if err := os.WriteFile(filepath.Join(c.Dir, name), []byte(config), 0o600); err != nil {
 		c.t.Fatal(err)
 	}
 }
 
-func (c *CLI) command(args ...string) *exec.Cmd {
+func (c *CLIWorkspace) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(c.Terraform, args...)
 	cmd.Dir = c.Dir
 	cmd.Env = c.env
@@ -139,7 +96,7 @@ func (c *CLI) command(args ...string) *exec.Cmd {
 }
 
 // Try runs terraform and returns its output (stdout and stderr together) and its error.
-func (c *CLI) Try(args ...string) (string, error) {
+func (c *CLIWorkspace) Try(args ...string) (string, error) {
 	var out bytes.Buffer
 	cmd := c.command(args...)
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -148,7 +105,7 @@ func (c *CLI) Try(args ...string) (string, error) {
 }
 
 // Run runs terraform and returns its output; it fails the test when terraform fails.
-func (c *CLI) Run(args ...string) string {
+func (c *CLIWorkspace) Run(args ...string) string {
 	c.t.Helper()
 	out, err := c.Try(args...)
 	if err != nil {
@@ -158,7 +115,7 @@ func (c *CLI) Run(args ...string) string {
 }
 
 // Start starts terraform without waiting for it, for a test that interrupts it.
-func (c *CLI) Start(args ...string) *CLIProcess {
+func (c *CLIWorkspace) Start(args ...string) *CLIProcess {
 	c.t.Helper()
 	p := &CLIProcess{cmd: c.command(args...), done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out

@@ -2,6 +2,7 @@ package dropletaction_test
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -23,12 +24,14 @@ terraform {
 }
 `
 
-// newActionsCLI is a CLI workspace for Terraform 1.14 or later, which has actions.
-func newActionsCLI(t *testing.T) *acctest.CLI {
+// newActionsCLI is a CLI workspace for a Terraform with actions (1.14 or later).
+func newActionsCLI(t *testing.T) *acctest.CLIWorkspace {
 	t.Helper()
-	cli := acctest.NewCLI(t)
-	cli.SkipBelow(minActionsVersion, "Terraform actions and -invoke need 1.14 or later; OpenTofu has none")
-	return cli
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC must be set: this test runs the terraform binary")
+	}
+	acctest.SkipUnlessSupported(t, acctest.TerraformPath(), acctest.Actions)
+	return acctest.NewCLIWorkspace(t)
 }
 
 // progressLines are the progress messages Terraform printed for one action, in order.

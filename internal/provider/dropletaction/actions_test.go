@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -19,20 +18,9 @@ import (
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
 
-// minActionsVersion is the first Terraform with provider-defined actions.
-var minActionsVersion = version.Must(version.NewVersion("1.14.0"))
-
-// actionsVersionCheck skips a test below Terraform 1.14 (and so on OpenTofu 1.11), saying why.
-type actionsVersionCheck struct{}
-
-func (actionsVersionCheck) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	tfversion.SkipBelow(minActionsVersion).CheckTerraformVersion(ctx, req, resp)
-	if resp.Skip != "" {
-		resp.Skip += " (Terraform actions need 1.14 or later; OpenTofu has none)"
-	}
-}
-
-var needsActions = []tfversion.TerraformVersionCheck{actionsVersionCheck{}}
+// needsActions skips a test, saying why, on OpenTofu and on Terraform before 1.14, which have no
+// actions (it is tfversion.SkipBelow(1.14.0) plus OpenTofu detection).
+var needsActions = []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.Actions)}
 
 // invocation is one action block; its terraform_data "<label>" triggers it after create.
 type invocation struct {
