@@ -131,8 +131,11 @@ case "$plan_rc" in
 esac
 
 # Terraform 1.14 added provider-defined actions: run one by hand and show its progress lines.
+# OpenTofu numbers its releases apart from Terraform and has no actions.
 tf_version="$(tf version -json | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')"
-if [ "$(printf '%s' "$tf_version" | cut -d. -f1)" -gt 1 ] || [ "$(printf '%s' "$tf_version" | cut -d. -f2)" -ge 14 ]; then
+if tf version 2>/dev/null | head -n 1 | grep -q '^OpenTofu'; then
+  note "skip  invoking a droplet_snapshot action: OpenTofu $tf_version has no actions (Terraform 1.14 or later has)"
+elif [ "$(printf '%s' "$tf_version" | cut -d. -f1)" -gt 1 ] || [ "$(printf '%s' "$tf_version" | cut -d. -f2)" -ge 14 ]; then
   step "terraform apply -invoke=action.droplet_snapshot.db (examples/demo/invoke): a snapshot of db-1, no state"
   mkdir -p "$work/invoke"
   cp "$REPO_ROOT"/examples/demo/invoke/*.tf "$work/invoke/"

@@ -96,14 +96,9 @@ func invokeSchema(t actionType) schema.Schema {
 			Validators:          []validator.Int64{int64validator.AtLeast(1)},
 		},
 		argTimeout: schema.StringAttribute{
-			Optional: true,
-			MarkdownDescription: "How long the invocation waits for the action to start and complete, as a Go " +
-				"duration such as `30s`, `10m` or `2h`. Defaults to `60m`. It includes waiting for a busy " +
-				"droplet's other action to finish and, with `tag_name`, covers every droplet (their actions run " +
-				"side by side). When it runs out the invocation fails naming each droplet, its action and last " +
-				"status; DigitalOcean keeps running the action, and invoking again waits for it instead of " +
-				"starting a second one.",
-			Validators: []validator.String{providerutil.PositiveDuration()},
+			Optional:            true,
+			MarkdownDescription: timeoutDoc(spec),
+			Validators:          []validator.String{providerutil.PositiveDuration()},
 		},
 	}
 	if spec.byTag {
@@ -151,6 +146,18 @@ func invokeSchema(t actionType) schema.Schema {
 	return schema.Schema{MarkdownDescription: actionDescription(t), Attributes: attrs}
 }
 
+func timeoutDoc(spec actionSpec) string {
+	tag := ""
+	if spec.byTag {
+		tag = " With `tag_name` it covers every droplet, whose actions run side by side."
+	}
+	return "How long the invocation waits for the action to start and complete, as a Go duration such as " +
+		"`30s`, `10m` or `2h`. Defaults to `60m`. It includes waiting for a busy droplet's other action to " +
+		"finish." + tag + " When it runs out the invocation fails naming each droplet, its action and last " +
+		"status; DigitalOcean keeps running the action, and invoking again waits for it instead of starting " +
+		"a second one."
+}
+
 func dropletIDDoc(spec actionSpec) string {
 	if spec.byTag {
 		return "ID of the droplet to act on. Exactly one of `droplet_id` and `tag_name` is required."
@@ -175,10 +182,10 @@ func actionDescription(t actionType) string {
 			"`completed`, ", t)
 	}
 	b.WriteString("reporting progress as it goes: when the action starts (droplet ID and name, action ID), " +
-		"each change of its status, at least every 10 seconds while it waits, and how long it took. ")
+		"each change of its status, at least every 10 seconds while it waits, and how long it took.")
 	if !spec.byTag {
-		fmt.Fprintf(&b, "DigitalOcean does not run `%s` by tag; to act on several droplets, give the action "+
-			"block `for_each`. ", t)
+		fmt.Fprintf(&b, " DigitalOcean does not run `%s` by tag; to act on several droplets, give the action "+
+			"block `for_each`.", t)
 	}
 	b.WriteString("\n\n")
 	switch t {
@@ -190,7 +197,8 @@ func actionDescription(t actionType) string {
 	fmt.Fprintf(&b, "Needs Terraform 1.14 or later. Run it with `terraform apply -invoke=action.droplet_%s.<name>`, "+
 		"or from a resource's `lifecycle { action_trigger { ... } }`. Nothing is kept in state. For a record "+
 		"in state, for OpenTofu or for older Terraform, use the `droplet_action` resource with "+
-		"`type = \"%s\"`; the *Actions or droplet_action?* guide compares the two.\n\n", t, t)
+		"`type = \"%s\"`; the [Actions or droplet_action?](../guides/actions-or-droplet-action.md) guide compares "+
+		"the two.\n\n", t, t)
 	b.WriteString("Exactly one action is started per droplet. A droplet busy with another action is waited " +
 		"for first; when the answer to a start is lost, the droplet's actions show whether it began, and that " +
 		"action is followed instead of sending another. An action of the same type already in progress (the " +
