@@ -5,6 +5,12 @@
 // Files: resource.go (CRUD), resource_schema.go, types.go (the action type table), validate.go
 // (per-type rules), run.go (start or adopt, then wait), outcome_diagnostics.go (what failed, on
 // which droplet, and what the next apply does) and model.go.
+//
+// It also holds the Terraform actions (Terraform 1.14 and later), one per droplet action type
+// (droplet_reboot, droplet_snapshot, …), which run through the same runner: actions.go (one action
+// parameterised by its type, and Invoke), action_schema.go (schemas and pages from the type table),
+// action_progress.go (the runner's events as progress lines), action_diagnostics.go (what failed,
+// on which droplet, and what invoking again does) and retired_types.go.
 package dropletaction
 
 import (
