@@ -104,6 +104,7 @@ action "droplet_power_on" "noop" {
 `, single, single)))
 
 	out := cli.Run("apply", "-auto-approve", "-no-color", "-invoke=action.droplet_snapshot.one")
+	all := out
 	lines := progressLines(out, "action.droplet_snapshot.one")
 	who := regexp.QuoteMeta(fmt.Sprintf("droplet cli-single (%d): ", single))
 	started := lineMatching(t, lines, regexp.MustCompile(`^`+who+`snapshot action (\d+) started \(in-progress\)$`))
@@ -122,6 +123,7 @@ action "droplet_power_on" "noop" {
 	}
 
 	out = cli.Run("apply", "-auto-approve", "-no-color", "-invoke=action.droplet_power_cycle.tagged")
+	all += out
 	lines = progressLines(out, "action.droplet_power_cycle.tagged")
 	for i, d := range tagged {
 		who := regexp.QuoteMeta(fmt.Sprintf("droplet cli-%d (%d): ", i+1, d))
@@ -138,6 +140,7 @@ action "droplet_power_on" "noop" {
 	}
 
 	out = cli.Run("apply", "-auto-approve", "-no-color", "-invoke=action.droplet_power_on.noop")
+	all += out
 	lines = progressLines(out, "action.droplet_power_on.noop")
 	want := fmt.Sprintf("droplet cli-single (%d): nothing sent: the droplet is already on (status active)", single)
 	if !slices.Equal(lines, []string{want}) {
@@ -150,7 +153,7 @@ action "droplet_power_on" "noop" {
 	if state := cli.Run("state", "list"); strings.TrimSpace(state) != "" {
 		t.Errorf("the invocations left state: %q", state)
 	}
-	if strings.Contains(out, env.Token) {
+	if strings.Contains(all, env.Token) {
 		t.Error("the token appears in terraform's output")
 	}
 }
@@ -193,7 +196,9 @@ action "droplet_reboot" "slow" {
 		t.Fatal(err)
 	}
 	out, _ := p.Wait()
-
+	if strings.Contains(out, env.Token) {
+		t.Error("the token appears in terraform's output")
+	}
 	if strings.Contains(out, "TERRAFORM CRASH") || strings.Contains(out, "panic:") {
 		t.Fatalf("terraform crashed after the interrupt:\n%s", out)
 	}
