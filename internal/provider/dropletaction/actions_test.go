@@ -57,13 +57,6 @@ func triggered(env *acctest.Env, invs ...invocation) string {
 	return env.Config(b.String())
 }
 
-// emulatorCheck adapts a function that reads the emulator to a state check.
-type emulatorCheck func() error
-
-func (f emulatorCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f()
-}
-
 // history is a droplet's actions other than its create, oldest first, as "type:status".
 func history(srv *emulator.Server, id int) []string {
 	var out []string
@@ -77,7 +70,7 @@ func history(srv *emulator.Server, id int) []string {
 
 // expectHistory checks that the emulator holds exactly these actions for the droplet.
 func expectHistory(srv *emulator.Server, id int, want ...string) statecheck.StateCheck {
-	return emulatorCheck(func() error {
+	return acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
 		if got := history(srv, id); !slices.Equal(got, want) {
 			return fmt.Errorf("droplet %d: emulator holds actions %q, want %q", id, got, want)
 		}
@@ -87,7 +80,7 @@ func expectHistory(srv *emulator.Server, id int, want ...string) statecheck.Stat
 
 // expectDroplet checks the droplet as the emulator holds it.
 func expectDroplet(srv *emulator.Server, id int, check func(emulator.Droplet) error) statecheck.StateCheck {
-	return emulatorCheck(func() error {
+	return acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
 		d, ok := srv.Droplet(id)
 		if !ok {
 			return fmt.Errorf("droplet %d is gone", id)
@@ -111,7 +104,7 @@ func status(want string) func(emulator.Droplet) error {
 // expectOnlyTriggers checks that the state holds the terraform_data resources and nothing else:
 // an action keeps no record.
 func expectOnlyTriggers(labels ...string) statecheck.StateCheck {
-	return statecheckFunc(func(req statecheck.CheckStateRequest) error {
+	return acctest.Check(func(_ context.Context, req statecheck.CheckStateRequest) error {
 		var got []string
 		if req.State != nil && req.State.Values != nil && req.State.Values.RootModule != nil {
 			for _, r := range req.State.Values.RootModule.Resources {
@@ -129,12 +122,6 @@ func expectOnlyTriggers(labels ...string) statecheck.StateCheck {
 		}
 		return nil
 	})
-}
-
-type statecheckFunc func(statecheck.CheckStateRequest) error
-
-func (f statecheckFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f(req)
 }
 
 // wrapped matches text whose words Terraform may have wrapped over several lines, in order.
@@ -267,7 +254,7 @@ func TestAccAction_byTag(t *testing.T) {
 	}
 
 	snapshots := func(ids ...int) statecheck.StateCheck {
-		return emulatorCheck(func() error {
+		return acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
 			for _, id := range ids {
 				d, _ := srv.Droplet(id)
 				n := 0
