@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -50,6 +51,7 @@ const (
 var (
 	_ provider.Provider                  = (*dropletProvider)(nil)
 	_ provider.ProviderWithListResources = (*dropletProvider)(nil)
+	_ provider.ProviderWithActions       = (*dropletProvider)(nil)
 )
 
 // New returns a constructor for the provider at the given version ("dev" for local builds).
@@ -152,6 +154,7 @@ func (p *dropletProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = client
 	resp.DataSourceData = client
 	resp.ListResourceData = client
+	resp.ActionData = client
 }
 
 func (p *dropletProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -169,6 +172,11 @@ func (p *dropletProvider) ListResources(_ context.Context) []func() list.ListRes
 		backups.NewListResource,
 		power.NewListResource,
 	}
+}
+
+// Actions are the Terraform actions (Terraform 1.14 and later), one per droplet action type.
+func (p *dropletProvider) Actions(_ context.Context) []func() action.Action {
+	return dropletaction.Actions()
 }
 
 func (p *dropletProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -6,6 +6,12 @@
 // rules), run.go (the action through the Client's runner, adopting what an earlier apply left
 // running), outcome_diagnostics.go (what failed, on which droplet, and what the next apply does)
 // and model.go (the model, and its conversions to the API's request and from its actions).
+//
+// It also holds the Terraform actions (Terraform 1.14 and later), one per droplet action type
+// (droplet_reboot, droplet_snapshot, …), which run through the same runner: actions.go (one action
+// parameterised by its type, and Invoke), action_schema.go (schemas and pages from the type table),
+// action_progress.go (the runner's events as progress lines), action_diagnostics.go (what failed,
+// on which droplet, and what invoking again does) and retired_types.go.
 package dropletaction
 
 import (
@@ -118,8 +124,9 @@ func (r *dropletActionResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Required: true,
 				MarkdownDescription: "The droplet action to run (`POST /v2/droplets/{id}/actions`). Changing it " +
 					"replaces the resource and runs the new action. One of:" + typesDescription() + "\n\n" +
-					"An argument the type does not use, or a missing one it needs, is a plan-time error.",
-				Validators:    []validator.String{stringvalidator.OneOf(actionTypeStrings()...)},
+					"An argument the type does not use, or a missing one it needs, is a plan-time error. " +
+					retiredTypesDescription,
+				Validators:    []validator.String{actionTypeValidator()},
 				PlanModifiers: replaceString,
 			},
 			argImage: schema.StringAttribute{
