@@ -6,7 +6,8 @@
 #
 # The tfplugindocs import examples (import-by-string-id.tf, import-by-identity.tf) each declare an
 # import block for the same resource, so each is validated on its own together with the directory's
-# other files. import-by-identity.tf needs Terraform 1.12 or later and is skipped on older versions.
+# other files. import-by-identity.tf needs Terraform 1.12 or later and is skipped on older versions
+# and on OpenTofu, and so are directories with action blocks below Terraform 1.14.
 #
 # A directory that also uses another provider (the official digitalocean one, say) or a module cannot
 # be validated offline: that needs `terraform init` to download them. Such directories are formatted
@@ -34,9 +35,24 @@ step "Building the provider"
 build_provider "$work/bin"
 
 tf_version="$(tf version -json | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')"
+tf_name=Terraform
 identity_import=true
-if [ "$(printf '%s' "$tf_version" | cut -d. -f1)" = 1 ] && [ "$(printf '%s' "$tf_version" | cut -d. -f2)" -lt 12 ]; then
+no_identity_import="import by identity needs Terraform 1.12 or later"
+# OpenTofu numbers its releases apart from Terraform: its version says nothing about the feature.
+if tf version 2>/dev/null | head -n 1 | grep -q '^OpenTofu'; then
+  tf_name=OpenTofu
   identity_import=false
+  no_identity_import="OpenTofu has no import by identity"
+elif [ "$(printf '%s' "$tf_version" | cut -d. -f1)" = 1 ] && [ "$(printf '%s' "$tf_version" | cut -d. -f2)" -lt 12 ]; then
+  identity_import=false
+fi
+actions=true
+no_actions="action blocks need Terraform 1.14 or later"
+if [ "$tf_name" = OpenTofu ]; then
+  actions=false
+  no_actions="OpenTofu has no action blocks"
+elif [ "$(printf '%s' "$tf_version" | cut -d. -f1)" = 1 ] && [ "$(printf '%s' "$tf_version" | cut -d. -f2)" -lt 14 ]; then
+  actions=false
 fi
 
 # other_dependencies FILE... prints why the files cannot be validated offline (nothing when they can).
@@ -44,12 +60,13 @@ other_dependencies() {
   local found
   found="$(
     {
-      # Resource and data source types name their provider before the first underscore.
+      # Resource and data source types name their provider before the first underscore;
+      # terraform_data is built into Terraform.
       sed -nE 's/^[[:space:]]*(resource|data|ephemeral)[[:space:]]+"([a-zA-Z0-9-]+)_[^"]*".*/\2/p' "$@"
       sed -nE 's/^[[:space:]]*provider[[:space:]]+"([^"]+)".*/\1/p' "$@"
       sed -nE 's/^[[:space:]]*source[[:space:]]*=[[:space:]]*"([^"]+)".*/\1/p' "$@" |
         sed -E 's#^(registry\.terraform\.io/)?dropletops/droplet$#droplet#; s#^.*/##'
-    } | grep -vx droplet | sort -u | tr '\n' ' ' || true
+    } | grep -vx -e droplet -e terraform | sort -u | tr '\n' ' ' || true
   )"
   if grep -qE '^[[:space:]]*module[[:space:]]+"' "$@"; then
     found="${found}modules "
@@ -91,7 +108,7 @@ EOF
   fi
 }
 
-step "terraform validate (Terraform $tf_version), one example at a time"
+step "terraform validate ($tf_name $tf_version), one example at a time"
 while IFS= read -r dir; do
   base=() variants=()
   for f in "$dir"/*.tf; do
@@ -100,6 +117,11 @@ while IFS= read -r dir; do
       *) base+=("$f") ;;
     esac
   done
+  if ! $actions && grep -qE '^[[:space:]]*action[[:space:]]+"' "$dir"/*.tf; then
+    note "skip  $dir ($no_actions)"
+    skipped=$((skipped + 1))
+    continue
+  fi
   others="$(other_dependencies "$dir"/*.tf)"
   if [ -n "$others" ]; then
     note "skip  $dir (also uses: $others; needs terraform init and the network)"
@@ -112,7 +134,7 @@ while IFS= read -r dir; do
   # The ${a[@]+...} form keeps bash 3.2 (macOS) happy with empty arrays under set -u.
   for v in ${variants[@]+"${variants[@]}"}; do
     if [ "$(basename "$v")" = import-by-identity.tf ] && ! $identity_import; then
-      note "skip  $v (import by identity needs Terraform 1.12 or later)"
+      note "skip  $v ($no_identity_import)"
       skipped=$((skipped + 1))
       continue
     fi

@@ -5,7 +5,8 @@
 #   2. start the emulator on a free loopback port and create three droplets in it;
 #   3. apply examples/demo with terraform pointed at the built provider (dev_overrides, in a CLI
 #      configuration of its own: ~/.terraformrc and TF_CLI_CONFIG_FILE are not touched);
-#   4. show the outputs, check that a second plan is empty, destroy;
+#   4. show the outputs, check that a second plan is empty; with Terraform 1.14 or later, invoke a
+#      snapshot action (examples/demo/invoke) and show its progress; destroy;
 #   5. stop the emulator, also on failure or Ctrl-C, and remove .demo/demo.
 #
 # No network: the emulator listens on 127.0.0.1 and terraform has nothing to download.
@@ -128,6 +129,20 @@ case "$plan_rc" in
   2) fail "the second plan is not empty" ;;
   *) fail "terraform plan failed" ;;
 esac
+
+# Terraform 1.14 added provider-defined actions: run one by hand and show its progress lines.
+# OpenTofu numbers its releases apart from Terraform and has no actions.
+tf_version="$(tf version -json | sed -n 's/.*"terraform_version": *"\([0-9.]*\)".*/\1/p')"
+if tf version 2>/dev/null | head -n 1 | grep -q '^OpenTofu'; then
+  note "skip  invoking a droplet_snapshot action: OpenTofu $tf_version has no actions (Terraform 1.14 or later has)"
+elif [ "$(printf '%s' "$tf_version" | cut -d. -f1)" -gt 1 ] || [ "$(printf '%s' "$tf_version" | cut -d. -f2)" -ge 14 ]; then
+  step "terraform apply -invoke=action.droplet_snapshot.db (examples/demo/invoke): a snapshot of db-1, no state"
+  mkdir -p "$work/invoke"
+  cp "$REPO_ROOT"/examples/demo/invoke/*.tf "$work/invoke/"
+  tf -chdir="$work/invoke" apply -auto-approve -input=false -invoke=action.droplet_snapshot.db 2>&1 | strip_dev_override_warning
+else
+  note "skip  invoking a droplet_snapshot action: actions need Terraform 1.14 or later (this is $tf_version)"
+fi
 
 step "terraform destroy"
 demo_tf destroy -auto-approve -input=false

@@ -9,8 +9,10 @@
 # exported here with the terraform the Makefile chose (`terraform providers schema -json` against a
 # freshly built binary through dev_overrides) and handed over with --providers-schema, so generation
 # needs no network beyond the Go module proxy that `go run` fetches tfplugindocs from once. Terraform
-# releases before 1.12 do not report resource identity schemas; scripts/provider-schema adds them
-# from the provider itself, so the pages are the same whichever terraform runs this.
+# releases before 1.12 do not report resource identity schemas, those before 1.14 neither action nor
+# list resource schemas, and OpenTofu files the provider under registry.opentofu.org;
+# scripts/provider-schema completes the file from the provider itself, so the pages are the same
+# whichever terraform (or tofu) runs this.
 source "$(dirname "$0")/lib.sh"
 
 check=false
@@ -45,8 +47,8 @@ terraform {
 }
 EOF
 tf -chdir="$work/schema" providers schema -json >"$work/schema.raw.json"
-# Terraform before 1.12 leaves out resource identity schemas, and tfplugindocs looks the provider
-# up under a different name: scripts/provider-schema completes the file (see its comment).
+# Older CLIs leave out identity, action and list resource schemas, and tfplugindocs looks the
+# provider up under a different name: scripts/provider-schema completes the file (see its comment).
 (cd "$REPO_ROOT" && go run ./scripts/provider-schema) <"$work/schema.raw.json" >"$work/schema.json"
 
 step "Generating docs/ with tfplugindocs $TFPLUGINDOCS_VERSION"

@@ -22,10 +22,13 @@ func TestSecretScanFindsTokens(t *testing.T) {
 	}
 	token := "dop_v1_" + strings.Repeat("ab", 16)
 	write(filepath.Join(logs, "TestClean.log"), `{"http_url":"http://127.0.0.1/v2/droplets","Authorization":"Bearer <redacted>"}`)
+	write(filepath.Join(logs, "TestSkipped.log"), "") // a test skipped on an older CLI
 	write(filepath.Join(work, "plugintest1", "work1", "terraform_plugin_test.tf"), `provider "droplet" { token = "`+token+`" }`)
 	write(filepath.Join(work, "plugintest1", "work1", "terraform.tfstate"), `{"resources":[]}`)
+	// A query step's configuration counts too: a suite of query tests has no other.
+	write(filepath.Join(work, "plugintest3", "work3", "terraform_plugin_test.tfquery.hcl"), `provider "droplet" { token = "`+token+`" }`)
 
-	if r := scanForTokens(logs, work); r.failed() || r.logFiles != 1 || r.stateFiles != 1 || r.tokensInConfigs != 1 {
+	if r := scanForTokens(logs, work); r.failed() || r.logFiles != 1 || r.stateFiles != 1 || r.tokensInConfigs != 2 {
 		t.Fatalf("clean files: %+v\n%s", r, r)
 	}
 
@@ -46,7 +49,17 @@ func TestSecretScanFindsTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(filepath.Join(logs, "TestQuiet.log"), "nothing here\n")
+	write(filepath.Join(logs, "TestSkipped.log"), "")
 	if r := scanForTokens(logs, filepath.Join(root, "none")); !r.failed() {
 		t.Errorf("a scan without the provider's HTTP trace passed: %+v", r)
+	}
+
+	// Tests that all skipped leave empty logs: there is nothing to vouch for, and nothing failed.
+	if err := os.RemoveAll(logs); err != nil {
+		t.Fatal(err)
+	}
+	write(filepath.Join(logs, "TestSkipped.log"), "")
+	if r := scanForTokens(logs, filepath.Join(root, "none")); r.failed() {
+		t.Errorf("a scan of skipped tests' empty logs failed: %+v", r)
 	}
 }

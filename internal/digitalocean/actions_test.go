@@ -28,7 +28,7 @@ func countActions(s *emulator.Server, dropletID int, typ string) int {
 	return n
 }
 
-// Every Run starts exactly one action, even when requests fail before taking effect (5xx)
+// Every job starts exactly one action, even when requests fail before taking effect (5xx)
 // and when action POSTs take effect but their answer is lost (5xx or dropped connection).
 func TestRunExactlyOnceUnderFaults(t *testing.T) {
 	r := startEmulator(t, emulator.Options{
@@ -51,12 +51,12 @@ func TestRunExactlyOnceUnderFaults(t *testing.T) {
 		go func(id int) {
 			defer wg.Done()
 			for range runs {
-				a, err := c.Run(ctx, id, ActionRequest{Type: "reboot"})
+				res, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}})
 				if err != nil {
 					errs <- err
 					return
 				}
-				if a.Status != "completed" || a.ResourceID != id {
+				if a := res[0].Action; a.Status != "completed" || a.ResourceID != id {
 					errs <- errors.New("unexpected action " + a.Status)
 				}
 			}
@@ -140,7 +140,7 @@ func TestStartRetriesWhenNothingStarted(t *testing.T) {
 	cfg := testConfig(r)
 	cfg.APIEndpoint = srv.URL
 	c := newTestClient(t, cfg)
-	if _, err := c.Run(ctxTimeout(t, 10*time.Second), id, ActionRequest{Type: "reboot"}); err != nil {
+	if _, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 		t.Fatal(err)
 	}
 	if posts != 3 || countActions(r.Server, id, "reboot") != 1 {
@@ -157,10 +157,11 @@ func TestStartWaitsForBusyDroplet(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newTestClient(t, testConfig(r))
-	a, err := c.Run(ctxTimeout(t, 10*time.Second), id, ActionRequest{Type: "reboot"})
+	res, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "reboot"}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	a := res[0].Action
 	if a.Status != "completed" {
 		t.Errorf("status %q", a.Status)
 	}
@@ -195,7 +196,7 @@ func TestBusyDropletWaitEndsWithContext(t *testing.T) {
 	c := newTestClient(t, testConfig(r))
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	_, err = c.Run(ctx, id, ActionRequest{Type: "reboot"})
+	_, err = c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}})
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("got %v, want ErrTimeout", err)
 	}
@@ -216,7 +217,7 @@ func TestWaitEndsWithContext(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	_, err := c.Run(ctx, id, ActionRequest{Type: "snapshot", Name: "s"})
+	_, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "snapshot", Name: "s"}})
 	var ae *ActionError
 	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ae) {
 		t.Fatalf("got %v, want an ActionError with ErrTimeout", err)
@@ -236,7 +237,7 @@ func TestWaitEndsWithContext(t *testing.T) {
 		cancel2()
 	}()
 	other := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	_, err = c.Run(ctx2, other, ActionRequest{Type: "power_off"})
+	_, err = c.Execute(ctx2, Job{DropletID: other, Request: ActionRequest{Type: "power_off"}})
 	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrTimeout) || !errors.As(err, &ae) || ae.DropletID != other {
 		t.Errorf("canceled: %v", err)
 	}
@@ -254,7 +255,7 @@ func TestFindInProgress(t *testing.T) {
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
 	c := newTestClient(t, testConfig(r))
 	ctx := ctxTimeout(t, 10*time.Second)
-	if _, err := c.Run(ctx, id, ActionRequest{Type: "snapshot", Name: "old"}); err != nil {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "snapshot", Name: "old"}}); err != nil {
 		t.Fatal(err)
 	}
 	running, err := r.Server.StartAction(id, "snapshot", time.Hour)
@@ -278,15 +279,15 @@ func TestRunByTag(t *testing.T) {
 	tagged := createDroplets(r.Server, 4, emulator.DropletSpec{Tags: []string{"env:prod"}})
 	untagged := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
 	c := newTestClient(t, testConfig(r))
-	as, err := c.RunByTag(ctxTimeout(t, 10*time.Second), "env:prod", ActionRequest{Type: "power_off"})
+	results, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{Tag: "env:prod", Request: ActionRequest{Type: "power_off"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(as) != len(tagged) {
-		t.Fatalf("%d actions, want %d", len(as), len(tagged))
+	if len(results) != len(tagged) {
+		t.Fatalf("%d results, want %d", len(results), len(tagged))
 	}
-	for _, a := range as {
-		if a.Status != "completed" {
+	for _, res := range results {
+		if a := res.Action; a.ID == 0 || a.Status != "completed" {
 			t.Errorf("action %d: %s", a.ID, a.Status)
 		}
 	}
@@ -312,7 +313,7 @@ func TestRunByTagExactlyOnceUnderFaults(t *testing.T) {
 	c := newTestClient(t, cfg)
 	const runs = 6
 	for range runs {
-		if _, err := c.RunByTag(ctxTimeout(t, 30*time.Second), "web", ActionRequest{Type: "power_cycle"}); err != nil {
+		if _, err := c.Execute(ctxTimeout(t, 30*time.Second), Job{Tag: "web", Request: ActionRequest{Type: "power_cycle"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -333,7 +334,7 @@ func TestRunByTagWithBusyDroplet(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newTestClient(t, testConfig(r))
-	as, err := c.RunByTag(ctxTimeout(t, 10*time.Second), "db", ActionRequest{Type: "power_off"})
+	as, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{Tag: "db", Request: ActionRequest{Type: "power_off"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,13 +372,13 @@ func TestActionBodies(t *testing.T) {
 	cfg.APIEndpoint = srv.URL
 	c := newTestClient(t, cfg)
 	ctx := ctxTimeout(t, 10*time.Second)
-	if _, err := c.EnableBackups(ctx, id, &Policy{Plan: "daily", Hour: intPtr(0)}); err != nil {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "daily", Hour: intPtr(0)}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ChangeBackupPolicy(ctx, id, Policy{Plan: "weekly", Weekday: "SUN", Hour: intPtr(20)}); err != nil {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "change_backup_policy", BackupPolicy: &Policy{Plan: "weekly", Weekday: "SUN", Hour: intPtr(20)}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Run(ctx, id, ActionRequest{Type: "rebuild", Image: "12345"}); err != nil && !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrNotFound) {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "rebuild", Image: "12345"}}); err != nil && !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrNotFound) {
 		t.Fatal(err)
 	}
 	if len(bodies) < 2 {
@@ -558,11 +559,11 @@ func TestStartAfterSameTypeBusyWithLostAnswer(t *testing.T) {
 	cfg := testConfig(r)
 	cfg.APIEndpoint = srv.URL
 	c := newTestClient(t, cfg)
-	a, err := c.ChangeBackupPolicy(ctxTimeout(t, 10*time.Second), id, Policy{Plan: "weekly", Weekday: "SAT", Hour: intPtr(16)})
+	res, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "change_backup_policy", BackupPolicy: &Policy{Plan: "weekly", Weekday: "SAT", Hour: intPtr(16)}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.ID == busy.ID {
+	if res[0].Action.ID == busy.ID {
 		t.Fatalf("adopted the action started elsewhere (%d)", busy.ID)
 	}
 	if n := countActions(r.Server, id, "change_backup_policy"); n != 2 {

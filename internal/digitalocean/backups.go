@@ -94,9 +94,6 @@ func (c *Client) BackupPolicy(ctx context.Context, dropletID int) (*BackupPolicy
 	if dropletID < 1 {
 		return nil, fmt.Errorf("%w: droplet ID %d", ErrInvalid, dropletID)
 	}
-	if c.baseline {
-		return c.getPolicy(ctx, dropletID)
-	}
 	return c.policies.get(ctx, dropletID)
 }
 
@@ -112,22 +109,6 @@ func (c *Client) getPolicy(ctx context.Context, dropletID int) (*BackupPolicy, e
 		return nil, fmt.Errorf("reading backup policy of droplet %d: %w: the answer held no policy", dropletID, ErrServer)
 	}
 	return root.Policy.policy(dropletID), nil
-}
-
-// EnableBackups turns backups on, with the policy if one is given, in a single
-// enable_backups action, and waits for it.
-func (c *Client) EnableBackups(ctx context.Context, dropletID int, p *Policy) (*godo.Action, error) {
-	return c.Run(ctx, dropletID, ActionRequest{Type: "enable_backups", BackupPolicy: p})
-}
-
-// ChangeBackupPolicy changes the policy of a droplet whose backups are on, and waits.
-func (c *Client) ChangeBackupPolicy(ctx context.Context, dropletID int, p Policy) (*godo.Action, error) {
-	return c.Run(ctx, dropletID, ActionRequest{Type: "change_backup_policy", BackupPolicy: &p})
-}
-
-// DisableBackups turns backups off and waits. Existing backups stay until their retention ends.
-func (c *Client) DisableBackups(ctx context.Context, dropletID int) (*godo.Action, error) {
-	return c.Run(ctx, dropletID, ActionRequest{Type: "disable_backups"})
 }
 
 // Backups lists the droplet's backup images, newest first, all pages.

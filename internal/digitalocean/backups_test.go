@@ -41,10 +41,10 @@ func TestUsageBasedPolicyBody(t *testing.T) {
 	cfg.APIEndpoint = srv.URL
 	c := newTestClient(t, cfg)
 	p := Policy{Plan: "intra_daily_4h", Hour: intPtr(0), WindowLengthHours: intPtr(4), RetentionPeriodDays: intPtr(7)}
-	if _, err := c.ChangeBackupPolicy(ctxTimeout(t, 10*time.Second), id, p); err != nil {
+	if _, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "change_backup_policy", BackupPolicy: &p}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.EnableBackups(ctxTimeout(t, 10*time.Second), id, &Policy{Plan: "intra_daily_12h", RetentionPeriodDays: intPtr(3)}); err != nil {
+	if _, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "intra_daily_12h", RetentionPeriodDays: intPtr(3)}}}); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{
@@ -61,12 +61,13 @@ func TestUsageBasedPolicyBody(t *testing.T) {
 	}
 }
 
-// A refusal of the plan names the droplet, the plan and what DigitalOcean said.
+// A refusal of the plan (by an account without usage-based plans) names the droplet, the plan
+// and what DigitalOcean said.
 func TestUsageBasedPolicyRefused(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
+	r := startEmulator(t, emulator.Options{NoUsageBasedBackups: true})
 	id := r.Server.CreateDroplet(emulator.DropletSpec{Backups: true}).ID
 	c := newTestClient(t, testConfig(r))
-	_, err := c.ChangeBackupPolicy(ctxTimeout(t, 10*time.Second), id, Policy{Plan: "intra_daily_6h", Hour: intPtr(0), RetentionPeriodDays: intPtr(14)})
+	_, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "change_backup_policy", BackupPolicy: &Policy{Plan: "intra_daily_6h", Hour: intPtr(0), RetentionPeriodDays: intPtr(14)}}})
 	if !errors.Is(err, ErrInvalid) {
 		t.Fatalf("got %v, want ErrInvalid", err)
 	}
@@ -81,6 +82,44 @@ func TestUsageBasedPolicyRefused(t *testing.T) {
 	}
 	if n := countActions(r.Server, id, "change_backup_policy"); n != 0 {
 		t.Errorf("%d actions after a refusal", n)
+	}
+}
+
+// Against an account that offers them, a usage-based plan is set in one action and reads back
+// as set; the supported plans list it with its retention range.
+func TestUsageBasedPolicyAgainstTheEmulator(t *testing.T) {
+	r := startEmulator(t, emulator.Options{})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	c := newTestClient(t, testConfig(r))
+	ctx := ctxTimeout(t, 10*time.Second)
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "intra_daily_6h", Hour: intPtr(0), RetentionPeriodDays: intPtr(14)}}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.BackupPolicy(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Enabled || p.Plan != "intra_daily_6h" || p.RetentionPeriodDays != 14 || p.WindowLengthHours == 0 || p.Weekday != "" {
+		t.Errorf("policy %+v", p)
+	}
+	if n := countActions(r.Server, id, "enable_backups"); n != 1 {
+		t.Errorf("%d enable_backups actions, want 1", n)
+	}
+	plans, err := c.SupportedBackupPolicies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, sp := range plans {
+		if sp.Name == "intra_daily_6h" {
+			found = true
+			if sp.RetentionMinDays < 1 || sp.RetentionMaxDays <= sp.RetentionMinDays || len(sp.PossibleWindowStarts) == 0 {
+				t.Errorf("intra_daily_6h %+v: no retention range or window starts", sp)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("supported plans %+v lack intra_daily_6h", plans)
 	}
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -13,35 +11,6 @@ import (
 
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
-
-// holdLocked answers the droplet's action POSTs with the pending-event 422 until until, as
-// DigitalOcean does for a droplet locked by something its action list does not show. With
-// showLock the droplet reads as locked meanwhile; without, it reads as unlocked (the API is
-// not always consistent about it).
-func holdLocked(s *emulator.Server, id int, until time.Time, showLock bool) http.Handler {
-	post := fmt.Sprintf("/v2/droplets/%d/actions", id)
-	get := fmt.Sprintf("/v2/droplets/%d", id)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if time.Now().Before(until) {
-			switch {
-			case r.Method == http.MethodPost && r.URL.Path == post:
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusUnprocessableEntity)
-				_, _ = w.Write([]byte(`{"id":"unprocessable_entity","message":"Droplet already has a pending event."}`))
-				return
-			case r.Method == http.MethodGet && r.URL.Path == get && showLock:
-				rec := httptest.NewRecorder()
-				s.ServeHTTP(rec, r)
-				body := strings.Replace(rec.Body.String(), `"locked":false`, `"locked":true`, 1)
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(rec.Code)
-				_, _ = w.Write([]byte(body))
-				return
-			}
-		}
-		s.ServeHTTP(w, r)
-	})
-}
 
 // requestsAfterRefusal returns the requests from the one after the first refused POST.
 func requestsAfterRefusal(t *testing.T, reqs []loggedRequest) []loggedRequest {
@@ -59,23 +28,27 @@ func requestsAfterRefusal(t *testing.T, reqs []loggedRequest) []loggedRequest {
 // and the look at its actions, the client reads the droplet, backing off, instead of sending
 // the POST again every couple of seconds; the debug log says what it waits for.
 func TestBusyWithoutVisibleActionIsPolledSlowly(t *testing.T) {
-	for _, showLock := range []bool{true, false} {
-		t.Run(fmt.Sprintf("lock shown %v", showLock), func(t *testing.T) {
+	// The droplet's locked field may show the lock or not: the API is not always consistent.
+	for _, hide := range []bool{false, true} {
+		t.Run(fmt.Sprintf("locked field hidden %v", hide), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := emulator.New(emulator.Options{})
 				id := s.CreateDroplet(emulator.DropletSpec{}).ID
 				held := time.Now().Add(2 * time.Minute)
+				if _, err := s.LockDroplet(id, emulator.LockOptions{Duration: 2 * time.Minute, HideLocked: hide}); err != nil {
+					t.Fatal(err)
+				}
 				var reqs requestLog
 				logger := &recordingLogger{}
-				c := bubbleClient(t, logged(&reqs, holdLocked(s, id, held, showLock)), logger)
+				c := bubbleClient(t, logged(&reqs, s), logger)
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 				defer cancel()
 
-				a, err := c.Run(ctx, id, ActionRequest{Type: "reboot"})
+				res, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if a.Status != "completed" || countActions(s, id, "reboot") != 1 {
+				if a := res[0].Action; a.Status != "completed" || countActions(s, id, "reboot") != 1 {
 					t.Errorf("action %+v; %d reboots, want one completed", a, countActions(s, id, "reboot"))
 				}
 				after := requestsAfterRefusal(t, reqs.all())
@@ -113,13 +86,16 @@ func TestBusyWithoutVisibleActionBoundedByDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := emulator.New(emulator.Options{})
 		id := s.CreateDroplet(emulator.DropletSpec{}).ID
+		if _, err := s.LockDroplet(id, emulator.LockOptions{Duration: time.Hour}); err != nil {
+			t.Fatal(err)
+		}
 		var reqs requestLog
-		c := bubbleClient(t, logged(&reqs, holdLocked(s, id, time.Now().Add(time.Hour), true)), nil)
+		c := bubbleClient(t, logged(&reqs, s), nil)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		began := time.Now()
 
-		_, err := c.Run(ctx, id, ActionRequest{Type: "power_cycle"})
+		_, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "power_cycle"}})
 		if !errors.Is(err, ErrTimeout) || !errors.Is(err, ErrPendingEvent) {
 			t.Fatalf("got %v, want ErrTimeout and ErrPendingEvent", err)
 		}

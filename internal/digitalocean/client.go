@@ -17,16 +17,6 @@ import (
 // DefaultEndpoint is the public DigitalOcean API.
 const DefaultEndpoint = "https://api.digitalocean.com"
 
-// Strategies for Config.Strategy.
-const (
-	// StrategyDefault batches reads and polls and keeps within a request budget.
-	StrategyDefault = ""
-	// StrategyBaseline behaves like the official provider (first poll after 10 s, then every
-	// 3 s per action, one request per read, no budget). It exists so benchmarks can compare
-	// both in the same run.
-	StrategyBaseline = "baseline"
-)
-
 // Config configures a Client. Zero values mean defaults.
 type Config struct {
 	Token       string
@@ -40,12 +30,12 @@ type Config struct {
 	HTTPRetryWaitMin time.Duration // default 1s
 	HTTPRetryWaitMax time.Duration // default 30s
 
-	// RequestsPerSecond paces all requests of the process for this endpoint and token.
-	// 0 = no pacing.
+	// RequestsPerSecond paces all requests of the Client. 0 = no pacing.
 	RequestsPerSecond float64
-	// RequestBudgetPerMinute caps the requests of the process for this endpoint and token
-	// within any 60 seconds, so the provider never provokes a 429 by itself.
-	// 0 = 200 (DigitalOcean allows 250); negative = no budget.
+	// RequestBudgetPerMinute caps the account's requests within any 60 seconds, counting those
+	// of other clients that the API's rate-limit headers reveal, so the provider never provokes
+	// a 429 by itself. 0 = 200 (DigitalOcean allows 250), or more if the API advertises a
+	// larger hourly limit; negative = no budget.
 	RequestBudgetPerMinute int
 
 	UserAgent string // "terraform-provider-droplet/<v> Terraform/<tfv>"; godo appends its own
@@ -54,9 +44,6 @@ type Config struct {
 	// PollInterval is the longest interval between two polls of an in-flight action
 	// (default 2s). The first poll comes sooner and intervals grow towards it.
 	PollInterval time.Duration
-
-	// Strategy is StrategyDefault or StrategyBaseline.
-	Strategy string
 
 	// clock replaces the wall clock in tests.
 	clock clock
@@ -80,7 +67,6 @@ type Client struct {
 	// batched reads.
 	bgCtx    context.Context
 	logger   Logger
-	baseline bool
 	limiter  *limiter
 	requests *atomic.Int64
 
@@ -183,11 +169,6 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	switch cfg.Strategy {
-	case StrategyDefault, StrategyBaseline:
-	default:
-		return nil, fmt.Errorf("%w: unknown strategy %q", ErrInvalid, cfg.Strategy)
-	}
 	if cfg.RequestsPerSecond < 0 {
 		return nil, fmt.Errorf("%w: requests per second must not be negative", ErrInvalid)
 	}
@@ -206,21 +187,11 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 	if waitMax < waitMin {
 		waitMax = waitMin
 	}
-	baseline := cfg.Strategy == StrategyBaseline
-	budget := cfg.RequestBudgetPerMinute
-	switch {
-	case baseline, budget < 0:
-		budget = 0
-	case budget == 0:
-		budget = defaultBudgetPerMinute
-	}
-
-	lim := sharedLimiter(limiterKey(base.String(), token), cfg.RequestsPerSecond, budget, clk)
+	lim := newLimiter(cfg.RequestsPerSecond, cfg.RequestBudgetPerMinute, clk)
 	c := &Client{
 		bgCtx:        context.WithoutCancel(ctx),
 		clock:        clk,
 		logger:       cfg.Logger,
-		baseline:     baseline,
 		limiter:      lim,
 		requests:     &atomic.Int64{},
 		claims:       newClaims(clk),
@@ -235,7 +206,10 @@ func NewClient(ctx context.Context, cfg Config) (*Client, error) {
 
 	rt := cfg.transport
 	if rt == nil {
-		rt = http.DefaultTransport.(*http.Transport).Clone()
+		rt = http.DefaultTransport
+		if t, ok := rt.(*http.Transport); ok {
+			rt = t.Clone()
+		}
 	}
 	if cfg.Logger != nil {
 		rt = &logTransport{next: rt, logger: cfg.Logger, token: token, clock: clk}
@@ -270,8 +244,7 @@ func (c *Client) Godo() *godo.Client { return c.godo }
 // Requests reports how many HTTP requests this Client has sent (every attempt counts).
 func (c *Client) Requests() int64 { return c.requests.Load() }
 
-// PeakRequestsPerMinute reports the most requests the process sent to this endpoint and
-// token within one minute (0 when no budget is in force).
+// PeakRequestsPerMinute reports the most requests this Client sent within one minute.
 func (c *Client) PeakRequestsPerMinute() int { return c.limiter.peakPerMinute() }
 
 // sawActions records action IDs seen in an answer.
@@ -287,6 +260,8 @@ func (c *Client) sawActions(as ...godo.Action) {
 }
 
 // do sends a request built with godo and decodes the answer into v, classifying errors.
+//
+//nolint:unparam // the response is returned as godo's calls return it, for callers that need its headers.
 func (c *Client) do(ctx context.Context, method, path string, body, v any) (*godo.Response, error) {
 	req, err := c.godo.NewRequest(ctx, method, path, body)
 	if err != nil {

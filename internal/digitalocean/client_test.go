@@ -58,9 +58,6 @@ func TestNewClientRejectsBadConfig(t *testing.T) {
 	if _, err := NewClient(ctx, Config{Token: "t", APIEndpoint: "http://example.com"}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("plain http to a remote host: got %v, want ErrInvalid", err)
 	}
-	if _, err := NewClient(ctx, Config{Token: "t", Strategy: "fastest"}); !errors.Is(err, ErrInvalid) {
-		t.Errorf("unknown strategy: got %v, want ErrInvalid", err)
-	}
 }
 
 // A base URL with a path must keep its prefix (godo drops it without a trailing slash).
@@ -183,7 +180,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 	}
 	_, err := c.Droplet(ctx, id+1000)
 	errs = append(errs, err)
-	_, err = c.Run(ctx, id+1000, ActionRequest{Type: "reboot"})
+	_, err = c.Execute(ctx, Job{DropletID: id + 1000, Request: ActionRequest{Type: "reboot"}})
 	errs = append(errs, err)
 	// Through godo directly, the error carries the HTTP response; its request must not hold
 	// the token either.
@@ -219,20 +216,5 @@ func TestTokenNeverLeaks(t *testing.T) {
 	}
 	if !sawRedacted {
 		t.Errorf("no trace entry shows the Authorization header as [REDACTED]: %v", entries[:min(3, len(entries))])
-	}
-}
-
-func TestLimiterSharedPerEndpointAndToken(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
-	cfg := testConfig(r)
-	a := newTestClient(t, cfg)
-	b := newTestClient(t, cfg)
-	cfg.Token = "other"
-	other := newTestClient(t, cfg)
-	if a.limiter != b.limiter {
-		t.Error("two clients for the same endpoint and token have separate limiters")
-	}
-	if a.limiter == other.limiter {
-		t.Error("clients for different tokens share a limiter")
 	}
 }

@@ -31,8 +31,9 @@ func sleep(ctx context.Context, c clock, d time.Duration) error {
 	}
 }
 
-// fitsDeadline reports whether a wait of d still ends before ctx's deadline.
-func fitsDeadline(ctx context.Context, c clock, d time.Duration) bool {
+// fitsDeadline reports whether a wait of d still ends before ctx's deadline. It takes the
+// clock the wait will run on, like every wait here, but does not read it (see below).
+func fitsDeadline(ctx context.Context, _ clock, d time.Duration) bool {
 	dl, ok := ctx.Deadline()
 	if !ok {
 		return true

@@ -249,13 +249,11 @@ func (t errorIDTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		io.Reader
 		io.Closer
 	}{io.MultiReader(bytes.NewReader(prefix), resp.Body), resp.Body}
-	if rerr != nil {
-		return resp, nil
-	}
 	var body struct {
 		ID string `json:"id"`
 	}
-	if json.Unmarshal(prefix, &body) == nil && body.ID != "" {
+	// A body that cannot be read is godo's to report; only a readable one can carry an id.
+	if rerr == nil && json.Unmarshal(prefix, &body) == nil && body.ID != "" {
 		resp.Header.Set(errorIDHeader, body.ID)
 	}
 	return resp, nil

@@ -73,18 +73,18 @@ func TestErrorClassesFromEmulator(t *testing.T) {
 	if _, err := c.BackupPolicy(ctx, id+999); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown droplet: %v, want ErrNotFound", err)
 	}
-	if _, err := c.Run(ctx, id+999, ActionRequest{Type: "reboot"}); !errors.Is(err, ErrNotFound) {
+	if _, err := c.Execute(ctx, Job{DropletID: id + 999, Request: ActionRequest{Type: "reboot"}}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("action on unknown droplet: %v, want ErrNotFound", err)
 	}
-	if _, err := c.ChangeBackupPolicy(ctx, id, Policy{Plan: "daily", Hour: intPtr(5)}); !errors.Is(err, ErrInvalid) {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "change_backup_policy", BackupPolicy: &Policy{Plan: "daily", Hour: intPtr(5)}}}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("hour 5: %v, want ErrInvalid", err)
 	}
-	if _, err := c.Run(ctx, id, ActionRequest{Type: "resize"}); !errors.Is(err, ErrInvalid) {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "resize"}}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("resize without size: %v, want ErrInvalid before any request", err)
 	}
 
 	r.Server.FailNextAction(id, "reboot")
-	_, err := c.Run(ctx, id, ActionRequest{Type: "reboot"})
+	_, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}})
 	var ae *ActionError
 	if !errors.Is(err, ErrActionErrored) || !errors.As(err, &ae) {
 		t.Fatalf("failed action: %v, want an ActionError with ErrActionErrored", err)

@@ -26,7 +26,7 @@ func TestExactlyOnceAcrossClients(t *testing.T) {
 				go func(id int) {
 					defer wg.Done()
 					for range 3 {
-						if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+						if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 							t.Error(seed, err)
 						}
 					}
@@ -34,7 +34,7 @@ func TestExactlyOnceAcrossClients(t *testing.T) {
 			}
 			wg.Wait()
 			for range 2 {
-				if _, err := c.RunByTag(ctx, "x", ActionRequest{Type: "power_cycle"}); err != nil {
+				if _, err := c.Execute(ctx, Job{Tag: "x", Request: ActionRequest{Type: "power_cycle"}}); err != nil {
 					t.Error(seed, err)
 				}
 			}

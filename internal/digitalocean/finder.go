@@ -21,9 +21,6 @@ func (c *Client) FindInProgress(ctx context.Context, dropletID int, actionType s
 	if dropletID < 1 {
 		return nil, fmt.Errorf("%w: droplet ID %d", ErrInvalid, dropletID)
 	}
-	if c.baseline {
-		return c.findInProgressSingle(ctx, dropletID, actionType)
-	}
 	if s := c.waiter.snapshot(ctx, snapshotMaxAge, false); s != nil {
 		if a, ok := s.inProgress(dropletID, actionType, c.claims.has); ok {
 			return a, nil
@@ -129,18 +126,4 @@ func (f *finder) flush() {
 		}(id, rs)
 	}
 	wg.Wait()
-}
-
-// findInProgressSingle answers FindInProgress from the droplet's own action list.
-func (c *Client) findInProgressSingle(ctx context.Context, dropletID int, actionType string) (*godo.Action, error) {
-	as, err := c.recentActions(ctx, target{resourceType: "droplet", id: dropletID})
-	if err != nil {
-		return nil, fmt.Errorf("listing actions of droplet %d: %w", dropletID, err)
-	}
-	for i := range as {
-		if as[i].Status == godo.ActionInProgress && (actionType == "" || as[i].Type == actionType) && !c.claims.has(as[i].ID) {
-			return &as[i], nil
-		}
-	}
-	return nil, nil
 }

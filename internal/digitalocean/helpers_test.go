@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -45,16 +44,7 @@ func newTestClient(t *testing.T, cfg Config) *Client {
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}
-	// The limiter registry is process-wide; forget this endpoint so a later test that gets
-	// the same loopback port starts with a fresh budget.
-	t.Cleanup(func() { forgetLimiters() })
 	return c
-}
-
-func forgetLimiters() {
-	limitersMu.Lock()
-	defer limitersMu.Unlock()
-	limiters = map[string]*limiter{}
 }
 
 func ctxTimeout(t *testing.T, d time.Duration) context.Context {
@@ -130,18 +120,10 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	return ch
 }
 
-// handlerTransport serves requests with an http.Handler in process. With no sockets involved,
-// a test can run inside a synctest bubble, where time moves only while every goroutine waits:
-// minutes of polling, grace periods and heartbeats take no real time and happen in a fixed order.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, req)
-	resp := rec.Result()
-	resp.Request = req
-	return resp, nil
-}
+// bubbleClient (below) serves the emulator in process through handlerTransport: with no
+// sockets involved, a test runs inside a synctest bubble, where time moves only while every
+// goroutine waits, so minutes of polling, grace periods and heartbeats take no real time and
+// happen in a fixed order.
 
 var bubblePort atomic.Int32
 

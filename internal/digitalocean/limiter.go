@@ -2,180 +2,300 @@ package digitalocean
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"net/http"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
 )
 
-// DigitalOcean counts requests per token: 250 per minute and 5,000 per hour. Terraform may
-// configure the provider several times in one process, so pacing lives in a process-wide
-// registry keyed by endpoint and a hash of the token: every Client for the same account shares
-// one limiter, and the process never provokes a 429 by itself.
+// DigitalOcean counts requests per token: 250 per minute, which no header reports, and 5,000
+// per hour, which every answer describes (RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset).
+//
+// Each Client has its own limiter, and it goes with the Client. Whatever else uses the token —
+// another Terraform process, another provider configuration, a script — shows in those headers:
+// the account's count of requests grows by more than this Client sent, and the limiter counts
+// the difference as other clients' requests of the current minute. So the per-minute budget
+// holds for the account, not for one Client, and two applies at once share it instead of
+// pushing the account into 429s together. The hourly count is kept above zero with the same
+// headers, and a 429 teaches the limiter the per-minute limit the account really has.
 
 const (
+	// defaultBudgetPerMinute is the provider's share of DigitalOcean's 250 requests per minute.
 	defaultBudgetPerMinute = 200
-	budgetWindow           = time.Minute
+	// hourlyPerBudget: DigitalOcean's per-minute limit is a twentieth of the hourly limit it
+	// advertises (250 of 5,000), and the default budget 80 % of that. An API advertising a larger
+	// hourly limit gets a proportionally larger budget; one advertising a smaller one (an
+	// emulator with only a per-minute limit) is held by what it says is left.
+	hourlyPerBudget = 25
+	budgetWindow    = time.Minute
+	// windowSlack keeps a request in the window longer than the API does: a request reaches the
+	// API later than it leaves here (latency, a new connection, a busy machine), so two requests
+	// sent a minute apart can arrive less than a minute apart.
+	windowSlack = 2 * time.Second
+	// learnedHold is how long a limit learnt from a 429 holds before the limiter tries more.
+	learnedHold = 5 * time.Minute
+	// hourWindow is the window RateLimit-Remaining describes.
+	hourWindow = time.Hour
 )
 
-var (
-	limitersMu sync.Mutex
-	limiters   = map[string]*limiter{}
-)
-
-// limiterKey identifies an account on an endpoint without keeping the token itself.
-func limiterKey(endpoint, token string) string {
-	sum := sha256.Sum256([]byte(endpoint + "\x00" + token))
-	return hex.EncodeToString(sum[:])
-}
-
-// sharedLimiter returns the process-wide limiter for key, creating it with the given settings.
-// When several configurations disagree, the strictest setting wins.
-func sharedLimiter(key string, rps float64, budget int, c clock) *limiter {
-	limitersMu.Lock()
-	defer limitersMu.Unlock()
-	l, ok := limiters[key]
-	if !ok {
-		l = newLimiter(rps, budget, c)
-		limiters[key] = l
-		return l
-	}
-	l.tighten(rps, budget)
-	return l
-}
-
-// limiter combines three brakes, each applied before every HTTP attempt:
-//   - pacing at RequestsPerSecond (if set),
-//   - a sliding window of at most `budget` requests per minute,
-//   - the server's word: a 429's Retry-After, or RateLimit-Remaining reaching 0 until RateLimit-Reset.
+// limiter decides when each request of a Client may go out:
+//   - at most the per-minute budget in any window, counting other clients' requests the API's
+//     counts reveal, and at most the per-minute limit learned from a 429;
+//   - never when what the API says is left of the hour is used up, until RateLimit-Reset;
+//   - after a pause the server asked for (a 429's Retry-After), the requests that waited go out
+//     one by one at the budget's pace, not all at once into the next 429;
+//   - at RequestsPerSecond, if set.
 type limiter struct {
-	clock clock
+	clock    clock
+	interval time.Duration // requests_per_second pacing; 0 = none
+	fixed    int           // an explicit budget per minute; 0 = the default share, < 0 = none
 
-	mu       sync.Mutex
-	interval time.Duration // 0 = no pacing
-	nextFree time.Time     // earliest start of the next paced request
-	budget   int           // <= 0 = no budget
-	sent     []time.Time   // start times within the last window, oldest first
-	pause    time.Time     // no request before this (server asked us to wait)
-	pauseWhy string
+	mu      sync.Mutex
+	nextRPS time.Time // earliest start of the next request under requests_per_second
 
-	// Observed for tests and benchmarks: the most requests ever started in one window.
-	peak int
+	own    []request // this Client's requests still in the window, oldest first
+	others []burst   // other clients' requests in the window, as the API's counts reveal them
+	// issued counts this Client's requests started, sent those of them not refused, and
+	// answered those answered.
+	issued, sent, answered int64
+
+	api        bool  // an answer with rate-limit headers was seen
+	counted    bool  // one with the account's count (RateLimit-Limit as well) was seen
+	apiLimit   int   // RateLimit-Limit
+	seenOthers int64 // the most requests not this Client's the account has counted so far
+	remID      int64 // which request's answer the remaining count below comes from
+	remBase    int64 // RateLimit-Remaining of that answer plus this Client's requests up to it:
+	// what is left of the hour is remBase - sent
+	reset time.Time
+
+	learned   int       // per-minute limit a 429 revealed; 0 = none
+	learnedAt time.Time // when it was learned or last raised
+	pause     time.Time // no request before this: the server asked us to wait
+	pauseWhy  string
+	paced     bool      // releasing the requests that waited out a pause
+	waiting   int       // requests asleep in wait
+	nextPaced time.Time // earliest start of the next released request
+
+	peak int // the most requests this Client started within one window
 }
 
+// request is one of this Client's requests in the window.
+type request struct {
+	at       time.Time
+	id       int64
+	accepted bool // answered, and not with a 429
+}
+
+// burst is n requests of other clients first seen at a time.
+type burst struct {
+	at time.Time
+	n  int
+}
+
+// ticket is a request the limiter let through, handed back with its answer.
+type ticket struct {
+	id  int64     // which of this Client's requests it is, in the order they started
+	seq int64     // this Client's requests started up to this one and not refused
+	at  time.Time // when it started
+}
+
+// newLimiter builds a limiter. budget is requests per minute: 0 = the default share, < 0 = no
+// per-minute budget (the server's word is still honoured).
 func newLimiter(rps float64, budget int, c clock) *limiter {
-	l := &limiter{clock: c, budget: budget}
+	l := &limiter{clock: c, fixed: budget}
 	if rps > 0 {
 		l.interval = time.Duration(float64(time.Second) / rps)
 	}
 	return l
 }
 
-func (l *limiter) tighten(rps float64, budget int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if rps > 0 {
-		iv := time.Duration(float64(time.Second) / rps)
-		if iv > l.interval {
-			l.interval = iv
-		}
-	}
-	if budget > 0 && (l.budget <= 0 || budget < l.budget) {
-		l.budget = budget
-	}
-}
-
 // wait blocks until a request may be sent and records it as sent. A wait that would end after
 // ctx's deadline fails at once with a budgetError rather than sleeping into the deadline.
-func (l *limiter) wait(ctx context.Context) error {
+func (l *limiter) wait(ctx context.Context) (ticket, error) {
 	for {
 		if err := ctx.Err(); err != nil {
-			return err
+			return ticket{}, err
 		}
 		l.mu.Lock()
 		now := l.clock.Now()
-		var d time.Duration
-		reason := ""
-		if l.pause.After(now) {
-			d, reason = l.pause.Sub(now), l.pauseWhy
-		}
-		if l.budget > 0 {
-			l.trim(now)
-			if len(l.sent) >= l.budget {
-				if bd := l.sent[0].Add(budgetWindow).Sub(now); bd > d {
-					d = bd
-					reason = "request budget of " + strconv.Itoa(l.budget) + " requests per minute used up"
-				}
-			}
-		}
-		if d <= 0 && l.interval > 0 && l.nextFree.After(now) {
-			d = l.nextFree.Sub(now)
-			reason = "requests_per_second pacing"
-		}
+		d, reason := l.delayLocked(now)
 		if d <= 0 {
-			if l.interval > 0 {
-				l.nextFree = now.Add(l.interval)
-			}
-			if l.budget > 0 {
-				l.sent = append(l.sent, now)
-				if len(l.sent) > l.peak {
-					l.peak = len(l.sent)
-				}
-			}
+			t := l.admitLocked(now)
 			l.mu.Unlock()
-			return nil
+			return t, nil
 		}
-		l.mu.Unlock()
 		if !fitsDeadline(ctx, l.clock, d) {
-			return &budgetError{reason: reason, wait: d.Round(time.Millisecond).String()}
+			l.mu.Unlock()
+			return ticket{}, &budgetError{reason: reason, wait: d.Round(time.Millisecond).String()}
 		}
-		if err := sleep(ctx, l.clock, d); err != nil {
-			return err
+		l.waiting++
+		l.mu.Unlock()
+		err := sleep(ctx, l.clock, d)
+		l.mu.Lock()
+		l.waiting--
+		l.mu.Unlock()
+		if err != nil {
+			return ticket{}, err
 		}
 	}
 }
 
-func (l *limiter) trim(now time.Time) {
-	cut := 0
-	for cut < len(l.sent) && !l.sent[cut].After(now.Add(-budgetWindow)) {
-		cut++
+// delayLocked says how long a request must still wait at now, and why (0: it may go).
+func (l *limiter) delayLocked(now time.Time) (time.Duration, string) {
+	l.trimLocked(now)
+	var d time.Duration
+	reason := ""
+	hold := func(until time.Time, why string) {
+		if w := until.Sub(now); w > d {
+			d, reason = w, why
+		}
 	}
-	if cut > 0 {
-		l.sent = append(l.sent[:0], l.sent[cut:]...)
+	if l.pause.After(now) {
+		hold(l.pause, l.pauseWhy)
 	}
-}
-
-// observe feeds the server's rate-limit headers back into the limiter.
-func (l *limiter) observe(resp *http.Response) {
-	if resp == nil {
-		return
+	if b := l.budgetLocked(); b > 0 {
+		if used := l.usedLocked(); used >= b {
+			hold(l.freedLocked(used-b+1), l.budgetReason(b))
+		}
+		if l.paced {
+			hold(l.nextPaced, "releasing requests at the budget's pace after a rate-limit pause")
+		}
 	}
-	now := l.clock.Now()
-	var until time.Time
-	why := ""
-	if resp.StatusCode == http.StatusTooManyRequests {
-		if d, ok := retryAfter(resp.Header, now); ok {
-			until, why = now.Add(d), "DigitalOcean rate limit (429, Retry-After)"
-		} else if reset, ok := rateReset(resp.Header); ok && reset.After(now) {
-			until, why = reset, "DigitalOcean rate limit (429, RateLimit-Reset)"
+	if l.api && l.remBase-l.sent <= 0 && (l.reset.After(now) || l.sent > l.answered) {
+		// Nothing is left of the hour. At RateLimit-Reset the oldest counted request expires;
+		// then one request at a time learns how much is left.
+		if l.reset.After(now) {
+			hold(l.reset, "DigitalOcean request limit reached (RateLimit-Remaining 0 until RateLimit-Reset)")
 		} else {
-			until, why = now.Add(time.Second), "DigitalOcean rate limit (429)"
-		}
-	} else if rem := resp.Header.Get("RateLimit-Remaining"); rem == "0" {
-		if reset, ok := rateReset(resp.Header); ok && reset.After(now) {
-			until, why = reset, "DigitalOcean hourly request limit reached (RateLimit-Remaining 0)"
+			hold(now.Add(50*time.Millisecond), "waiting for the answer that says what is left of the request limit")
 		}
 	}
-	if until.IsZero() {
-		return
+	if l.interval > 0 {
+		hold(l.nextRPS, "requests_per_second pacing")
 	}
-	l.mu.Lock()
-	if until.After(l.pause) {
-		l.pause, l.pauseWhy = until, why
+	return d, reason
+}
+
+func (l *limiter) budgetReason(b int) string {
+	why := "request budget of " + strconv.Itoa(b) + " requests per minute used up"
+	if n := l.othersLocked(); n > 0 {
+		why += " (" + strconv.Itoa(n) + " of them by other clients of the account)"
 	}
-	l.mu.Unlock()
+	return why
+}
+
+func (l *limiter) admitLocked(now time.Time) ticket {
+	if l.interval > 0 {
+		l.nextRPS = now.Add(l.interval)
+	}
+	if b := l.budgetLocked(); l.paced && b > 0 {
+		pace := budgetWindow / time.Duration(b)
+		if l.waiting == 0 && now.Sub(l.nextPaced) >= pace {
+			// Nobody is waiting and a slot at the pace went unused: the requests that waited
+			// out the pause are all out.
+			l.paced = false
+		} else {
+			l.nextPaced = later(l.nextPaced, now).Add(pace)
+		}
+	}
+	l.issued++
+	l.sent++
+	l.own = append(l.own, request{at: now, id: l.issued})
+	l.peak = max(l.peak, l.ownSinceLocked(now.Add(-budgetWindow), false))
+	return ticket{id: l.issued, seq: l.sent, at: now}
+}
+
+// budgetLocked is the per-minute budget in force (0 = none): the configured or default share,
+// or the limit a 429 revealed if that is lower.
+func (l *limiter) budgetLocked() int {
+	b := l.shareLocked()
+	if l.learned > 0 && (b == 0 || l.learned < b) {
+		b = l.learned
+	}
+	return b
+}
+
+// shareLocked is the configured budget, or the default share of what the API advertises.
+func (l *limiter) shareLocked() int {
+	switch {
+	case l.fixed > 0:
+		return l.fixed
+	case l.fixed == 0:
+		return max(defaultBudgetPerMinute, l.apiLimit/hourlyPerBudget)
+	}
+	return 0
+}
+
+func (l *limiter) othersLocked() int {
+	n := 0
+	for _, b := range l.others {
+		n += b.n
+	}
+	return n
+}
+
+// usedLocked is the account's requests in the window: this Client's and the others'.
+func (l *limiter) usedLocked() int { return len(l.own) + l.othersLocked() }
+
+// ownSinceLocked counts this Client's requests started after t (only accepted ones, if set).
+func (l *limiter) ownSinceLocked(t time.Time, accepted bool) int {
+	n := 0
+	for i := len(l.own) - 1; i >= 0 && l.own[i].at.After(t); i-- {
+		if !accepted || l.own[i].accepted {
+			n++
+		}
+	}
+	return n
+}
+
+// ownLocked finds this Client's request id in the window (-1 when it has left it).
+func (l *limiter) ownLocked(id int64) int {
+	i := sort.Search(len(l.own), func(i int) bool { return l.own[i].id >= id })
+	if i < len(l.own) && l.own[i].id == id {
+		return i
+	}
+	return -1
+}
+
+// freedLocked is when k of the requests in the window, oldest first, will have left it.
+func (l *limiter) freedLocked(k int) time.Time {
+	i, j := 0, 0
+	var at time.Time
+	for k > 0 && (i < len(l.own) || j < len(l.others)) {
+		if j >= len(l.others) || (i < len(l.own) && l.own[i].at.Before(l.others[j].at)) {
+			at = l.own[i].at
+			i++
+			k--
+			continue
+		}
+		at = l.others[j].at
+		k -= l.others[j].n
+		j++
+	}
+	return at.Add(budgetWindow + windowSlack)
+}
+
+func (l *limiter) trimLocked(now time.Time) {
+	cut := now.Add(-budgetWindow - windowSlack)
+	i := 0
+	for i < len(l.own) && !l.own[i].at.After(cut) {
+		i++
+	}
+	l.own = append(l.own[:0], l.own[i:]...)
+	j := 0
+	for j < len(l.others) && !l.others[j].at.After(cut) {
+		j++
+	}
+	l.others = append(l.others[:0], l.others[j:]...)
+	if l.learned > 0 && now.Sub(l.learnedAt) >= learnedHold {
+		// Minutes without a 429: the limit may have been learnt while another client's burst
+		// was not yet visible, so probe upwards again, slowly (each probe may cost one 429).
+		l.learned += max(1, l.learned/20)
+		l.learnedAt = now
+		if l.learned >= max(l.shareLocked(), defaultBudgetPerMinute) {
+			l.learned = 0
+		}
+	}
 }
 
 // peakPerMinute reports the most requests this limiter let through within one minute.
@@ -185,29 +305,9 @@ func (l *limiter) peakPerMinute() int {
 	return l.peak
 }
 
-// retryAfter parses a Retry-After header: seconds or an HTTP date.
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0, false
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
 	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 {
-		return time.Duration(s * float64(time.Second)), true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-func rateReset(h http.Header) (time.Time, bool) {
-	v := h.Get("RateLimit-Reset")
-	if v == "" {
-		return time.Time{}, false
-	}
-	s, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || s <= 0 {
-		return time.Time{}, false
-	}
-	return time.Unix(s, 0), true
+	return b
 }

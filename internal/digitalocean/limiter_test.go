@@ -3,18 +3,21 @@ package digitalocean
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
 
-// The request budget keeps the process under the account's limit: it never provokes a 429,
+// The request budget keeps the Client under the account's limit: it never provokes a 429,
 // and a wait for budget that would end after the deadline fails at once, saying why.
 func TestBudgetNeverExceeded(t *testing.T) {
 	r := startEmulator(t, emulator.Options{RateLimitPerMinute: 30})
@@ -92,9 +95,11 @@ func TestLimiterWindowConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 6 {
-				if err := l.wait(context.Background()); err != nil {
+				tk, err := l.wait(context.Background())
+				if err != nil {
 					t.Error(err)
 				}
+				l.done(tk, nil)
 			}
 		}()
 	}
@@ -192,14 +197,11 @@ func TestRequestsPerSecondPacing(t *testing.T) {
 	cfg := testConfig(r)
 	cfg.RequestsPerSecond = 2
 	cfg.clock = clk
-	a := newTestClient(t, cfg)
-	b := newTestClient(t, cfg) // a second configuration in the same process shares the pace
+	c := newTestClient(t, cfg)
 	start := clk.Now()
-	for range 3 {
-		for _, c := range []*Client{a, b} {
-			if _, err := c.Droplet(context.Background(), id); err != nil {
-				t.Fatal(err)
-			}
+	for range 6 {
+		if _, err := c.Droplet(context.Background(), id); err != nil {
+			t.Fatal(err)
 		}
 	}
 	if elapsed := clk.Now().Sub(start); elapsed < 2500*time.Millisecond {
@@ -224,34 +226,279 @@ func TestRetryAfterParsing(t *testing.T) {
 	}
 }
 
-// The baseline strategy polls like the official provider: first after 10 s, then every 3 s,
-// one request per action.
-func TestBaselineWaiter(t *testing.T) {
-	clk := newFakeClock()
-	r := startEmulator(t, emulator.Options{Now: clk.Now, ActionDuration: 5 * time.Second})
-	ids := createDroplets(r.Server, 4, emulator.DropletSpec{})
-	cfg := testConfig(r)
-	cfg.Strategy = StrategyBaseline
-	cfg.clock = clk
-	c := newTestClient(t, cfg)
-	c.ensureActionFloor(context.Background()) // not a poll
-	r.Server.ResetStats()
-	var wg sync.WaitGroup
-	for _, id := range ids {
-		wg.Add(1)
-		go func(id int) {
-			defer wg.Done()
-			if _, err := c.Run(context.Background(), id, ActionRequest{Type: "reboot"}); err != nil {
-				t.Error(err)
+// handlerTransport answers requests with an http.Handler in memory. Without sockets, a
+// synctest bubble's virtual time covers the whole exchange, so minutes of rate-limit waiting
+// take no real time and no sleep in the test.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, req)
+	return rec.Result(), nil
+}
+
+// pacedStack is a Client's HTTP stack (retries, the limiter, the token) over an in-memory API.
+func pacedStack(l *limiter, api http.Handler) http.RoundTripper {
+	return &retryTransport{
+		next: &limitTransport{
+			next:    &authTransport{next: handlerTransport{api}, token: emulator.DefaultToken},
+			limiter: l, requests: &atomic.Int64{}, server: &serverClock{clock: realClock{}},
+		},
+		max: 4, waitMin: time.Second, waitMax: time.Second, clock: realClock{}, limiter: l,
+	}
+}
+
+// get sends GET path through rt and drains the answer; it reports the status (0 on error).
+func get(t *testing.T, rt http.RoundTripper, path string) int {
+	req, err := http.NewRequest(http.MethodGet, "http://api.test"+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Errorf("GET %s: %v", path, err)
+		return 0
+	}
+	drain(resp)
+	return resp.StatusCode
+}
+
+// arrivals records when each API request reaches the handler, in virtual time.
+type arrivals struct {
+	h    http.Handler
+	mu   sync.Mutex
+	at   []time.Time
+	code []int
+	// refusedAt is when the first 429 was answered (zero until then).
+	refusedAt time.Time
+}
+
+func (a *arrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	a.h.ServeHTTP(rec, r)
+	a.mu.Lock()
+	a.at = append(a.at, time.Now())
+	a.code = append(a.code, rec.Code)
+	if rec.Code == http.StatusTooManyRequests && a.refusedAt.IsZero() {
+		a.refusedAt = time.Now()
+	}
+	a.mu.Unlock()
+	for k, vs := range rec.Header() {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+// The 429 herd: 40 requests are waiting when the API refuses some with a Retry-After of a
+// minute. When the pause ends they go out one by one at the budget's pace (here 60 a minute: one
+// a second, or slower once the 429 has taught the account's limit), not all at once into the
+// next 429. The account's per-minute limit (30) is below the budget and no header tells it, so
+// the first 429s cannot be avoided; those after the pause can.
+func TestRateLimitHerdReleasedAtBudgetPace(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		emu := emulator.New(emulator.Options{RateLimitPerMinute: 30, RateLimitPerHour: 5000, Latency: 30 * time.Millisecond})
+		id := emu.CreateDroplet(emulator.DropletSpec{}).ID
+		api := &arrivals{h: emu}
+		const budget = 60
+		rt := pacedStack(newLimiter(0, budget, realClock{}), api)
+		var wg sync.WaitGroup
+		for range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 3 {
+					if code := get(t, rt, fmt.Sprintf("/v2/droplets/%d", id)); code != http.StatusOK {
+						t.Errorf("status %d", code)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		// The requests sent while the first refusals were on their way cannot know of them;
+		// every request after the pause can.
+		resume := api.refusedAt.Add(time.Minute)
+		pace := time.Minute / budget
+		released, refused := 0, 0
+		for i, at := range api.at {
+			if at.Before(resume) {
+				continue
 			}
-		}(id)
+			released++
+			if api.code[i] == http.StatusTooManyRequests {
+				refused++
+			}
+			if i > 0 && !api.at[i-1].Before(resume) && at.Sub(api.at[i-1]) < pace {
+				t.Fatalf("after the pause, request %d went out %v after the one before; the pace is one per %v", i, at.Sub(api.at[i-1]), pace)
+			}
+		}
+		if refused > 0 {
+			t.Errorf("%d of the %d requests released after the pause were answered 429", refused, released)
+		}
+		if released < 80 {
+			t.Errorf("only %d requests came after the pause; the test shows nothing", released)
+		}
+	})
+}
+
+// Two clients of one account — two terraform applies at once, each with its own limiter — see
+// each other in the API's count of the account's requests and share the per-minute budget
+// instead of each taking 200 of the account's 250 and drawing 429s together.
+func TestTwoClientsShareTheAccountBudget(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		emu := emulator.New(emulator.Options{RateLimitPerMinute: 250, RateLimitPerHour: 5000, Latency: 30 * time.Millisecond})
+		id := emu.CreateDroplet(emulator.DropletSpec{}).ID
+		var wg sync.WaitGroup
+		for range 2 {
+			rt := pacedStack(newLimiter(0, 0, realClock{}), emu)
+			for range 10 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range 30 {
+						get(t, rt, fmt.Sprintf("/v2/droplets/%d", id))
+					}
+				}()
+			}
+		}
+		wg.Wait()
+		st := emu.Stats()
+		if st.TotalRequests != 600 || st.RateLimited != 0 {
+			t.Errorf("%d requests, %d answered 429; want 600 and none", st.TotalRequests, st.RateLimited)
+		}
+		// Each sees the other's requests one answer late, so a few may overlap at the edges.
+		if st.PeakPerMinute > defaultBudgetPerMinute+20 {
+			t.Errorf("the account saw %d requests in one minute; the budget is %d for both together", st.PeakPerMinute, defaultBudgetPerMinute)
+		}
+	})
+}
+
+// limiterAt drives a limiter by hand: when requests may go, what the API answers.
+type limiterAt struct {
+	t   *testing.T
+	l   *limiter
+	clk *fakeClock
+}
+
+func newLimiterAt(t *testing.T, budget int) *limiterAt {
+	clk := newFakeClock()
+	return &limiterAt{t: t, l: newLimiter(0, budget, clk), clk: clk}
+}
+
+// send admits one request now if the limiter lets it, and says how long it would have to wait.
+func (h *limiterAt) send() (ticket, time.Duration) {
+	h.l.mu.Lock()
+	defer h.l.mu.Unlock()
+	now := h.clk.Now()
+	if d, _ := h.l.delayLocked(now); d > 0 {
+		return ticket{}, d
 	}
-	wg.Wait()
-	list, single := pollRequests(r.Server.Stats())
-	if list != 0 || single < len(ids) {
-		t.Errorf("baseline: %d list polls, %d single; want only single polls", list, single)
+	return h.l.admitLocked(now), 0
+}
+
+// answer feeds back an answer with the account's hourly count.
+func (h *limiterAt) answer(tk ticket, status, limit, remaining int, reset time.Time) {
+	hd := http.Header{}
+	hd.Set("RateLimit-Limit", strconv.Itoa(limit))
+	hd.Set("RateLimit-Remaining", strconv.Itoa(remaining))
+	hd.Set("RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	h.l.done(tk, &http.Response{StatusCode: status, Header: hd})
+}
+
+// A Terraform apply starts its provider just after the plan's provider sent its requests: the
+// first answer's hourly count shows them, and they count against the minute's budget.
+func TestLimiterCountsTheAccountsRecentRequests(t *testing.T) {
+	h := newLimiterAt(t, 0)
+	now := h.clk.Now()
+	tk, _ := h.send()
+	// 150 requests by others in the last 5 s, then this one.
+	h.answer(tk, http.StatusOK, 5000, 5000-151, now.Add(time.Hour-5*time.Second))
+	sent := 1
+	for ; sent < 100; sent++ {
+		if _, d := h.send(); d > 0 {
+			break
+		}
 	}
-	if c.limiter.budget != 0 {
-		t.Errorf("baseline has a budget of %d", c.limiter.budget)
+	if sent != defaultBudgetPerMinute-150 {
+		t.Errorf("%d requests went out in the first minute; with 150 made just before by others, want %d", sent, defaultBudgetPerMinute-150)
+	}
+	<-h.clk.After(budgetWindow + windowSlack)
+	if _, d := h.send(); d > 0 {
+		t.Errorf("a minute later a request still waits %v", d)
+	}
+}
+
+// Requests spread evenly over the last hour count against the minute only for their share.
+func TestPriorInMinute(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	for _, tc := range []struct {
+		n     int64
+		reset time.Time
+		want  int
+	}{
+		{0, now.Add(time.Hour), 0},
+		{-3, now.Add(time.Hour), 0},
+		{150, now.Add(time.Hour - 5*time.Second), 150}, // all within the last 5 s
+		{3000, now.Add(time.Minute), 51},               // spread over 59 minutes
+		{3000, now.Add(30 * time.Minute), 100},         // over 30 minutes
+		{10, now.Add(time.Hour - 2*time.Minute), 5},    // over 2 minutes
+		{100, now.Add(-time.Minute), 2},                // a stale reset: spread over 61 minutes
+	} {
+		if got := priorInMinute(tc.n, tc.reset, now); got != tc.want {
+			t.Errorf("priorInMinute(%d, reset in %v) = %d, want %d", tc.n, tc.reset.Sub(now), got, tc.want)
+		}
+	}
+}
+
+// What the API says is left of the hour is never overdrawn: when it is used up, requests wait
+// for RateLimit-Reset, then go one at a time until an answer says more is left.
+func TestLimiterHourlyRemaining(t *testing.T) {
+	h := newLimiterAt(t, -1)
+	now := h.clk.Now()
+	reset := now.Add(40 * time.Second)
+	tk, _ := h.send()
+	h.answer(tk, http.StatusOK, 5000, 3, reset)
+	var out []ticket
+	for i := range 3 {
+		tk, d := h.send()
+		if d > 0 {
+			t.Fatalf("request %d of the 3 left waits %v", i+1, d)
+		}
+		out = append(out, tk)
+	}
+	if _, d := h.send(); d != 40*time.Second {
+		t.Fatalf("with nothing left the next request waits %v, want until RateLimit-Reset (40s)", d)
+	}
+	for i, tk := range out {
+		h.answer(tk, http.StatusOK, 5000, 2-i, reset)
+	}
+	<-h.clk.After(40 * time.Second)
+	probe, d := h.send()
+	if d > 0 {
+		t.Fatalf("after RateLimit-Reset the first request waits %v", d)
+	}
+	if _, d := h.send(); d == 0 {
+		t.Fatal("a second request went out before the first said what is left")
+	}
+	h.answer(probe, http.StatusOK, 5000, 2, h.clk.Now().Add(time.Minute))
+	for i := range 2 {
+		if _, d := h.send(); d > 0 {
+			t.Fatalf("request %d of the 2 left waits %v", i+1, d)
+		}
+	}
+}
+
+// Each Client has its own limiter with its own clock; none outlives its Client in a registry.
+func TestLimiterBelongsToClient(t *testing.T) {
+	r := startEmulator(t, emulator.Options{})
+	cfg := testConfig(r)
+	a := newTestClient(t, cfg)
+	cfg.clock = newFakeClock()
+	b := newTestClient(t, cfg)
+	if a.limiter == b.limiter {
+		t.Fatal("two clients for the same endpoint and token share a limiter")
+	}
+	if b.limiter.clock != cfg.clock {
+		t.Error("the limiter does not use its Client's clock")
 	}
 }

@@ -120,7 +120,7 @@ func TestBackupPolicyCacheInvalidatedByChange(t *testing.T) {
 	c := newTestClient(t, testConfig(r))
 	refresh(t, c, ids, 10)
 	ctx := ctxTimeout(t, 10*time.Second)
-	if _, err := c.ChangeBackupPolicy(ctx, ids[3], Policy{Plan: "weekly", Weekday: "FRI", Hour: intPtr(0)}); err != nil {
+	if _, err := c.Execute(ctx, Job{DropletID: ids[3], Request: ActionRequest{Type: "change_backup_policy", BackupPolicy: &Policy{Plan: "weekly", Weekday: "FRI", Hour: intPtr(0)}}}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := c.BackupPolicy(ctx, ids[3])
@@ -130,7 +130,7 @@ func TestBackupPolicyCacheInvalidatedByChange(t *testing.T) {
 	if p.Plan != "weekly" || p.Weekday != "FRI" || p.Hour == nil || *p.Hour != 0 {
 		t.Errorf("after change: %+v", p)
 	}
-	if _, err := c.DisableBackups(ctx, ids[4]); err != nil {
+	if _, err := c.Execute(ctx, Job{DropletID: ids[4], Request: ActionRequest{Type: "disable_backups"}}); err != nil {
 		t.Fatal(err)
 	}
 	p, err = c.BackupPolicy(ctx, ids[4])
@@ -209,18 +209,6 @@ func TestBackupPolicyReadEndsWithContext(t *testing.T) {
 	}
 }
 
-func TestBaselineReadsOnePerCall(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
-	ids := createDroplets(r.Server, 30, emulator.DropletSpec{})
-	cfg := testConfig(r)
-	cfg.Strategy = StrategyBaseline
-	c := newTestClient(t, cfg)
-	refresh(t, c, ids, 10)
-	if list, single := policyRequests(r.Server.Stats()); list != 0 || single != 30 {
-		t.Errorf("baseline: %d list, %d single; want 0 and 30", list, single)
-	}
-}
-
 func TestSupportedBackupPoliciesFetchedOnce(t *testing.T) {
 	r := startEmulator(t, emulator.Options{})
 	c := newTestClient(t, testConfig(r))
@@ -258,7 +246,7 @@ func TestBackupPolicyReadAfterOwnChange(t *testing.T) {
 						t.Error(err)
 						continue
 					}
-					if _, err := c.EnableBackups(ctx, id, &Policy{Plan: "weekly", Weekday: "WED", Hour: intPtr(12)}); err != nil {
+					if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "weekly", Weekday: "WED", Hour: intPtr(12)}}}); err != nil {
 						t.Error(err)
 						continue
 					}

@@ -11,6 +11,7 @@ import (
 
 // Droplet statuses that say whether a droplet runs.
 const (
+	statusNew     = "new"
 	statusActive  = "active"
 	statusOff     = "off"
 	statusArchive = "archive"
@@ -20,8 +21,11 @@ const (
 func noop(actionType string, d *godo.Droplet) string {
 	switch actionType {
 	case "power_on":
-		if d.Status == statusActive {
+		switch d.Status {
+		case statusActive:
 			return "the droplet is already on (status active)"
+		case statusNew:
+			return "the droplet is still being created (status new) and boots by itself"
 		}
 	case "power_off", "shutdown":
 		if d.Status == statusOff || d.Status == statusArchive {
@@ -34,8 +38,9 @@ func noop(actionType string, d *godo.Droplet) string {
 func isOff(d *godo.Droplet) bool { return d.Status == statusOff && !d.Locked }
 
 // shutdown follows a shutdown action and then the droplet, until it is off or Job.ForceAfter
-// has passed since the request; then, or when the shutdown errored, it powers the droplet off.
-// A shutdown still running by then keeps the droplet busy, so the power_off waits for it.
+// has passed since the request; then, or when the shutdown errored (unless Job.NoForceOnError),
+// it powers the droplet off. A shutdown still running by then keeps the droplet busy, so the
+// power_off waits for it.
 func (r *dropletRun) shutdown(ctx context.Context, a godo.Action) {
 	c := r.c
 	grace := r.job.ForceAfter
@@ -45,7 +50,7 @@ func (r *dropletRun) shutdown(ctx context.Context, a godo.Action) {
 	r.res.Action = got
 	var reason string
 	switch {
-	case err != nil && !errors.Is(err, ErrActionErrored):
+	case err != nil && (!errors.Is(err, ErrActionErrored) || r.job.NoForceOnError):
 		r.done(err)
 		return
 	case err != nil:
@@ -128,6 +133,9 @@ func (r *dropletRun) waitOff(ctx context.Context, until time.Time) (bool, error)
 	r.prog.while(func() Event { return Event{Reason: reason, Elapsed: c.clock.Now().Sub(r.began)} }, func() {
 		d, err = c.waitDropletUntil(ctx, r.res.DropletID, isOff, until)
 	})
+	if d != nil {
+		r.droplet = d
+	}
 	if err != nil {
 		return false, err
 	}

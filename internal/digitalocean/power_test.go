@@ -2,10 +2,13 @@ package digitalocean
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/digitalocean/godo"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
@@ -179,6 +182,71 @@ func TestExecuteAdoptBeforeSkipNoop(t *testing.T) {
 		}
 		if n := countActions(s, id, "power_off"); n != 1 {
 			t.Errorf("%d power_off actions, want 1", n)
+		}
+	})
+}
+
+// noop judges by the droplet's status alone: a new droplet boots by itself, an archived one
+// does not run, and only the power types can be needless.
+func TestNoop(t *testing.T) {
+	for _, tc := range []struct {
+		typ, status string
+		want        string // "" = the action changes something
+	}{
+		{"power_on", "active", "already on"},
+		{"power_on", "new", "boots by itself"},
+		{"power_on", "off", ""},
+		{"power_on", "archive", ""},
+		{"power_off", "off", "already off (status off)"},
+		{"shutdown", "archive", "already off (status archive)"},
+		{"power_off", "active", ""},
+		{"shutdown", "new", ""},
+		{"reboot", "off", ""},
+	} {
+		got := noop(tc.typ, &godo.Droplet{Status: tc.status})
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("noop(%s, status %s) = %q, want %q", tc.typ, tc.status, got, tc.want)
+		}
+	}
+}
+
+// With NoForceOnError an errored shutdown ends the run with its error and no power_off
+// follows. The result carries the droplet's status as last read: off once a guest obeyed the
+// shutdown, the status that made a skipped action needless, nothing when no read was needed.
+func TestExecuteNoForceOnErrorAndDropletStatus(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := emulator.New(emulator.Options{ActionDuration: 15 * time.Second})
+		broken := s.CreateDroplet(emulator.DropletSpec{Name: "broken"}).ID
+		polite := s.CreateDroplet(emulator.DropletSpec{Name: "polite"}).ID
+		s.FailNextAction(broken, "shutdown")
+		c := bubbleClient(t, s, nil)
+		ctx := context.Background()
+		job := func(id int) Job {
+			return Job{DropletID: id, Request: ActionRequest{Type: "shutdown"}, SkipNoop: true, ForceAfter: 2 * time.Minute, NoForceOnError: true}
+		}
+
+		res, err := c.Execute(ctx, job(broken))
+		if !errors.Is(err, ErrActionErrored) || res[0].Action.Status != "errored" || res[0].PowerOff != nil {
+			t.Fatalf("errored shutdown: %+v, %v; want its error and no power_off", res, err)
+		}
+		if n := countActions(s, broken, "power_off"); n != 0 {
+			t.Errorf("%d power_off actions after the errored shutdown", n)
+		}
+		if d, _ := s.Droplet(broken); d.Status != "active" {
+			t.Errorf("broken droplet is %s, want still active", d.Status)
+		}
+
+		res, err = c.Execute(ctx, job(polite))
+		if err != nil || res[0].Action.Status != "completed" || res[0].PowerOff != nil || res[0].DropletStatus != "off" {
+			t.Errorf("obeyed shutdown: %+v, %v; want it completed and the droplet seen off", res, err)
+		}
+		res, err = c.Execute(ctx, job(polite))
+		if err != nil || res[0].Skipped == "" || res[0].DropletStatus != "off" {
+			t.Errorf("shutdown of an off droplet: %+v, %v; want it skipped with status off", res, err)
+		}
+		res, err = c.Execute(ctx, Job{DropletID: broken, Request: ActionRequest{Type: "reboot"}})
+		if err != nil || res[0].DropletStatus != "" {
+			t.Errorf("reboot: %+v, %v; want no droplet status (no read was needed)", res, err)
 		}
 	})
 }

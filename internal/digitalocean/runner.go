@@ -32,12 +32,15 @@ type Job struct {
 	// adopted action is claimed, so no other job of this Client adopts it too.
 	Adopt bool
 	// SkipNoop sends nothing where the action would change nothing: power_on on an active
-	// droplet, power_off or shutdown on one that is off. A droplet busy with another action is
-	// waited for before its status is judged.
+	// droplet (or a new one, which boots by itself), power_off or shutdown on one that is off.
+	// A droplet busy with another action is waited for before its status is judged.
 	SkipNoop bool
 	// ForceAfter, with shutdown, powers the droplet off when it is not off this long after the
 	// shutdown request (measured on the Client's clock), or when the shutdown errors.
 	ForceAfter time.Duration
+	// NoForceOnError, with ForceAfter, ends the run with the error of a shutdown that errored
+	// instead of powering the droplet off: only a guest that ignores the request is forced.
+	NoForceOnError bool
 
 	// Progress, when set, receives what happens to each droplet (see Event), including a
 	// heartbeat at least every 10 s while the runner waits. Setting it costs one droplet read
@@ -49,6 +52,10 @@ type Job struct {
 type Result struct {
 	DropletID   int
 	DropletName string // known for by-tag jobs and when Progress or SkipNoop needed a read
+	// DropletStatus is the droplet's status when the runner last read it, "" when it read
+	// none: after a SkipNoop skip, the status that made the action needless; after a shutdown
+	// with ForceAfter that the guest obeyed, off.
+	DropletStatus string
 	// Action is the action started or adopted, in its last known state; ID 0 when none was.
 	Action godo.Action
 	// Adopted: Action was already in progress and was followed instead of starting one.
@@ -119,6 +126,8 @@ func (j *Job) validate() error {
 		return fmt.Errorf("%w: ForceAfter must not be negative", ErrInvalid)
 	case j.ForceAfter > 0 && j.Decide == nil && j.Request.Type != "shutdown":
 		return fmt.Errorf("%w: ForceAfter only applies to shutdown, not %s", ErrInvalid, j.Request.Type)
+	case j.NoForceOnError && j.ForceAfter == 0:
+		return fmt.Errorf("%w: NoForceOnError only applies with ForceAfter", ErrInvalid)
 	}
 	if j.Decide != nil {
 		return nil
@@ -168,7 +177,11 @@ func (r *dropletRun) run(ctx context.Context) {
 
 func (r *dropletRun) fail(err error) {
 	r.res.Err = err
+	r.noteStatus()
 	e := Event{Kind: EventDone, Err: err, ActionID: r.res.Action.ID, ActionType: r.res.Action.Type, Status: r.res.Action.Status}
+	if e.ActionType == "" {
+		e.ActionType = r.job.Request.Type // nothing started: name what was asked for
+	}
 	if !r.began.IsZero() {
 		e.Elapsed = r.c.clock.Now().Sub(r.began)
 	}
@@ -177,7 +190,15 @@ func (r *dropletRun) fail(err error) {
 
 func (r *dropletRun) skip(reason string) {
 	r.res.Skipped = reason
+	r.noteStatus()
 	r.prog.emit(Event{Kind: EventSkipped, Reason: reason})
+}
+
+// noteStatus records, as the run ends, the droplet's status as last read.
+func (r *dropletRun) noteStatus() {
+	if r.droplet != nil {
+		r.res.DropletStatus = r.droplet.Status
+	}
 }
 
 func (r *dropletRun) read(ctx context.Context) error {
@@ -339,6 +360,7 @@ func (r *dropletRun) done(err error) {
 		r.fail(err)
 		return
 	}
+	r.noteStatus()
 	last := r.res.Action
 	if r.res.PowerOff != nil {
 		last = *r.res.PowerOff
@@ -349,6 +371,15 @@ func (r *dropletRun) done(err error) {
 // follow waits for the action, reporting its status change and heartbeats.
 func (r *dropletRun) follow(ctx context.Context, a godo.Action) (godo.Action, error) {
 	return r.followWith(ctx, a, func(ctx context.Context, a *godo.Action) (*godo.Action, error) { return r.c.wait1(ctx, a) })
+}
+
+// wait1 waits for one action whose start answer is known.
+func (c *Client) wait1(ctx context.Context, a *godo.Action) (*godo.Action, error) {
+	as, err := c.waitActions(ctx, []godo.Action{*a})
+	if len(as) == 1 {
+		return &as[0], err
+	}
+	return a, err
 }
 
 func (r *dropletRun) followWith(ctx context.Context, a godo.Action, wait func(context.Context, *godo.Action) (*godo.Action, error)) (godo.Action, error) {

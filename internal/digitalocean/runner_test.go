@@ -241,14 +241,15 @@ func TestExecuteRejectsBadJobs(t *testing.T) {
 	c := newTestClient(t, testConfig(r))
 	decide := func(context.Context, int) (*ActionRequest, error) { return nil, nil }
 	for name, job := range map[string]Job{
-		"no target":            {Request: ActionRequest{Type: "reboot"}},
-		"both targets":         {DropletID: 1, Tag: "x", Request: ActionRequest{Type: "reboot"}},
-		"no request":           {DropletID: 1},
-		"request and decide":   {DropletID: 1, Request: ActionRequest{Type: "reboot"}, Decide: decide},
-		"not by tag":           {Tag: "x", Request: ActionRequest{Type: "reboot"}},
-		"force after a reboot": {DropletID: 1, Request: ActionRequest{Type: "reboot"}, ForceAfter: time.Minute},
-		"resize without size":  {DropletID: 1, Request: ActionRequest{Type: "resize"}},
-		"policy by tag":        {Tag: "x", Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "daily"}}},
+		"no target":               {Request: ActionRequest{Type: "reboot"}},
+		"both targets":            {DropletID: 1, Tag: "x", Request: ActionRequest{Type: "reboot"}},
+		"no request":              {DropletID: 1},
+		"request and decide":      {DropletID: 1, Request: ActionRequest{Type: "reboot"}, Decide: decide},
+		"not by tag":              {Tag: "x", Request: ActionRequest{Type: "reboot"}},
+		"force after a reboot":    {DropletID: 1, Request: ActionRequest{Type: "reboot"}, ForceAfter: time.Minute},
+		"resize without size":     {DropletID: 1, Request: ActionRequest{Type: "resize"}},
+		"policy by tag":           {Tag: "x", Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "daily"}}},
+		"no force on error alone": {DropletID: 1, Request: ActionRequest{Type: "shutdown"}, NoForceOnError: true},
 	} {
 		if _, err := c.Execute(ctxTimeout(t, 5*time.Second), job); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: %v, want ErrInvalid", name, err)
@@ -257,4 +258,129 @@ func TestExecuteRejectsBadJobs(t *testing.T) {
 	if n := r.Server.Stats().TotalRequests; n != 0 {
 		t.Errorf("%d requests for jobs that cannot run", n)
 	}
+}
+
+// A droplet that is gone fails its run with ErrNotFound, reported as its done event.
+func TestExecuteGoneDroplet(t *testing.T) {
+	r := startEmulator(t, emulator.Options{})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	r.Server.DeleteDroplet(id)
+	c := newTestClient(t, testConfig(r))
+	var events eventLog
+	res, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "reboot"}, Progress: events.add})
+	if !errors.Is(err, ErrNotFound) || len(res) != 1 || !errors.Is(res[0].Err, ErrNotFound) || res[0].Action.ID != 0 {
+		t.Fatalf("got %+v, %v; want ErrNotFound and no action", res, err)
+	}
+	all := events.all()
+	if len(all) != 1 || all[0].Kind != EventDone || !errors.Is(all[0].Err, ErrNotFound) || !strings.Contains(all[0].String(), "reboot action failed") {
+		t.Errorf("events %v", all)
+	}
+}
+
+// A droplet's result holds its action in its last known state: the wait's, or the start answer
+// (type, status, region) when the job ended before the first poll. An errored action is the
+// droplet's error, and a wait that ended is a timeout naming the action.
+func TestExecuteResultIsTheLastKnownAction(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := emulator.New(emulator.Options{ActionDuration: 10 * time.Second})
+		ids := createDroplets(s, 3, emulator.DropletSpec{})
+		s.FailNextAction(ids[1], "reboot")
+		c := bubbleClient(t, s, nil)
+		run := func(ctx context.Context, id int) Result {
+			res, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}})
+			if len(res) != 1 || res[0].Err != err {
+				t.Fatalf("droplet %d: %+v, %v; want one result carrying the error", id, res, err)
+			}
+			return res[0]
+		}
+
+		if r := run(context.Background(), ids[0]); r.Err != nil || r.Action.Status != "completed" || r.Action.ResourceID != ids[0] || r.Action.RegionSlug != "nyc3" {
+			t.Errorf("completed reboot: %+v", r)
+		}
+
+		r := run(context.Background(), ids[1])
+		var ae *ActionError
+		if !errors.Is(r.Err, ErrActionErrored) || !errors.As(r.Err, &ae) || ae.ActionID != r.Action.ID || r.Action.Status != "errored" {
+			t.Errorf("errored reboot: %+v", r)
+		}
+
+		s.ResetStats()
+		ctx, cancel := context.WithTimeout(context.Background(), firstPoll/2)
+		r = run(ctx, ids[2])
+		cancel()
+		if r.Action.ID == 0 || r.Action.Type != "reboot" || r.Action.Status != "in-progress" || r.Action.RegionSlug != "nyc3" {
+			t.Errorf("reboot cut short before its first poll: %+v, want the start answer", r.Action)
+		}
+		if !errors.Is(r.Err, ErrTimeout) || !errors.As(r.Err, &ae) || ae.ActionID != r.Action.ID || ae.Status != "in-progress" {
+			t.Errorf("reboot cut short: error %v, want a timeout naming action %d", r.Err, r.Action.ID)
+		}
+		if list, single := pollRequests(s.Stats()); list+single != 0 {
+			t.Errorf("%d action polls; the job was meant to end before the first", list+single)
+		}
+	})
+}
+
+// Only an action of the job's type that this Client did not start is adopted, by one job only:
+// an action it started itself, or one of another type, is waited out and a new one started.
+func TestExecuteAdoptsOnlyTheJobsTypeOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := emulator.New(emulator.Options{ActionDuration: time.Minute})
+		ids := createDroplets(s, 2, emulator.DropletSpec{})
+		left := make([]int, len(ids))
+		for i, id := range ids {
+			a, err := s.StartAction(id, "snapshot", time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			left[i] = a.ID
+		}
+		ctx := context.Background()
+
+		// As if this Client had started it (claimed when it was started): never adopted.
+		mine := bubbleClient(t, s, nil)
+		mine.claims.add(left[0])
+		res, err := mine.Execute(ctx, Job{DropletID: ids[0], Request: ActionRequest{Type: "snapshot"}, Adopt: true})
+		if err != nil || res[0].Adopted || res[0].Action.ID == left[0] {
+			t.Errorf("action of this Client: %+v, %v; want a new snapshot", res, err)
+		}
+
+		// Left running by another command: another type is not adopted; the type is, once.
+		c := bubbleClient(t, s, nil)
+		res, err = c.Execute(ctx, Job{DropletID: ids[1], Request: ActionRequest{Type: "reboot"}, Adopt: true})
+		if err != nil || res[0].Adopted || res[0].Action.Type != "reboot" {
+			t.Errorf("another type: %+v, %v; want a reboot started", res, err)
+		}
+		if a, _ := s.Action(left[1]); a.Status != "completed" {
+			t.Fatalf("snapshot %d is %s; the reboot should have waited for it", left[1], a.Status)
+		}
+		for i := range ids {
+			a, err := s.StartAction(ids[i], "snapshot", time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			left[i] = a.ID
+		}
+		var wg sync.WaitGroup
+		results := make([]Result, 2)
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, err := c.Execute(ctx, Job{DropletID: ids[1], Request: ActionRequest{Type: "snapshot"}, Adopt: true})
+				if err != nil {
+					t.Error(err)
+				}
+				results[i] = res[0]
+			}()
+		}
+		wg.Wait()
+		if results[0].Adopted == results[1].Adopted {
+			t.Errorf("results %+v; want exactly one of the two jobs to adopt snapshot %d", results, left[1])
+		}
+		for _, r := range results {
+			if r.Adopted && r.Action.ID != left[1] {
+				t.Errorf("adopted %d, want %d", r.Action.ID, left[1])
+			}
+		}
+	})
 }

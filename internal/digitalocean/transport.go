@@ -16,7 +16,7 @@ import (
 // The HTTP stack under godo, outermost first:
 //
 //	retryTransport   retries 429 always; 5xx and connection errors only for idempotent methods
-//	limitTransport   waits for the process-wide limiter before every attempt, feeds it the rate headers
+//	limitTransport   waits for the Client's limiter before every attempt, feeds it the rate headers
 //	authTransport    adds the bearer token to a copy of the request; the caller's request never holds it
 //	logTransport     logs each attempt through Logger with Authorization redacted
 //	http.Transport
@@ -66,8 +66,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		wait := t.backoff(attempt, resp)
 		if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 			// The limiter already knows how long the server wants us to pause; it will hold
-			// the next attempt (and every other request of the process) until then. Check
-			// here that the pause fits the caller's deadline so the error says why.
+			// the next attempt (and every other request of the Client) until then, and release
+			// them at the budget's pace. Check here that the pause fits the caller's deadline
+			// so the error says why.
 			if d, ok := retryAfter(resp.Header, t.clock.Now()); ok {
 				wait = d
 			} else {
@@ -140,7 +141,8 @@ type limitTransport struct {
 }
 
 func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := t.limiter.wait(req.Context()); err != nil {
+	tk, err := t.limiter.wait(req.Context())
+	if err != nil {
 		if req.Body != nil {
 			_ = req.Body.Close()
 		}
@@ -148,7 +150,7 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	t.requests.Add(1)
 	resp, err := t.next.RoundTrip(req)
-	t.limiter.observe(resp)
+	t.limiter.done(tk, resp)
 	t.server.observe(resp)
 	return resp, err
 }

@@ -1,6 +1,9 @@
 package digitalocean
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,7 +29,7 @@ func TestWaiterBatchesManyActions(t *testing.T) {
 		wg.Add(1)
 		go func(id int) {
 			defer wg.Done()
-			if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+			if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 				t.Error(err)
 			}
 		}(id)
@@ -56,7 +59,7 @@ func TestWaiterFewActionsPollSingly(t *testing.T) {
 		wg.Add(1)
 		go func(id int) {
 			defer wg.Done()
-			if _, err := c.Run(ctx, id, ActionRequest{Type: "power_cycle"}); err != nil {
+			if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "power_cycle"}}); err != nil {
 				t.Error(err)
 			}
 		}(id)
@@ -99,30 +102,6 @@ func TestWaitByIDShared(t *testing.T) {
 	}
 }
 
-func TestPollSchedule(t *testing.T) {
-	c := &Client{}
-	w := newWaiter(c, 0)
-	if w.first > time.Second || w.cap != defaultPollCap {
-		t.Errorf("first poll %v, cap %v", w.first, w.cap)
-	}
-	prev := time.Duration(0)
-	for age := time.Duration(0); age < time.Minute; age += time.Second {
-		iv := w.interval(age)
-		if iv < prev || iv > w.cap || iv < w.min {
-			t.Fatalf("interval(%v) = %v after %v", age, iv, prev)
-		}
-		// A poll never adds more than a third of the action's age (until the cap).
-		if age > pollGrowth*w.min && iv > age/pollGrowth && iv != w.cap {
-			t.Errorf("interval(%v) = %v", age, iv)
-		}
-		prev = iv
-	}
-	b := newWaiter(&Client{baseline: true}, 0)
-	if b.first != 10*time.Second || b.interval(time.Minute) != 3*time.Second {
-		t.Errorf("baseline schedule: first %v, then %v", b.first, b.interval(time.Minute))
-	}
-}
-
 // Once actions of a type have completed, the next one is first polled when it is expected to
 // be done, instead of on the young-action schedule.
 func TestWaiterLearnsDurations(t *testing.T) {
@@ -130,14 +109,14 @@ func TestWaiterLearnsDurations(t *testing.T) {
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
 	c := newTestClient(t, testConfig(r)) // polls every 50ms while nothing is known
 	ctx := ctxTimeout(t, 30*time.Second)
-	if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 		t.Fatal(err)
 	}
 	_, first := pollRequests(r.Server.Stats())
 	r.Server.ResetStats()
 	const more = 4
 	for range more {
-		if _, err := c.Run(ctx, id, ActionRequest{Type: "reboot"}); err != nil {
+		if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -148,5 +127,51 @@ func TestWaiterLearnsDurations(t *testing.T) {
 	}
 	if later > 3*more {
 		t.Errorf("%d polls for %d reboots of a known duration", later, more)
+	}
+}
+
+// A poll held back (here 50 s, as the request budget did when it was used up) must not teach the
+// waiter that the action takes that long: the next action of the type is polled when it should
+// be done, about 3 s after its start, not 50 s.
+func TestWaiterLearnsFromHeldBackPoll(t *testing.T) {
+	clk := newFakeClock()
+	r := startEmulator(t, emulator.Options{Now: clk.Now, ActionDuration: 3 * time.Second})
+	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
+	var mu sync.Mutex
+	held := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method == http.MethodGet && strings.HasPrefix(req.URL.Path, "/v2/actions/") {
+			mu.Lock()
+			first := !held
+			held = true
+			mu.Unlock()
+			if first {
+				<-clk.After(50 * time.Second)
+			}
+		}
+		r.Server.ServeHTTP(w, req)
+	}))
+	t.Cleanup(srv.Close)
+	cfg := testConfig(r)
+	cfg.APIEndpoint = srv.URL
+	cfg.PollInterval = 0
+	cfg.clock = clk
+	c := newTestClient(t, cfg)
+	ctx := ctxTimeout(t, 10*time.Second)
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
+		t.Fatal(err)
+	}
+	c.waiter.mu.Lock()
+	est, ok := c.waiter.durations.estimate("reboot")
+	c.waiter.mu.Unlock()
+	if !held || !ok || est < 2*time.Second || est > 4*time.Second {
+		t.Fatalf("held back %v; learnt that reboots take %v (%v), want about 3 s", held, est, ok)
+	}
+	start := clk.Now()
+	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
+		t.Fatal(err)
+	}
+	if took := clk.Now().Sub(start); took > 6*time.Second {
+		t.Errorf("the next reboot was seen completed after %v of virtual time, want about 3 s", took)
 	}
 }

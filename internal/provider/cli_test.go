@@ -33,7 +33,8 @@ var providerBuild struct {
 func builtProvider(t *testing.T) string {
 	t.Helper()
 	providerBuild.once.Do(func() {
-		dir, err := os.MkdirTemp("", "droplet-cli-test-")
+		// Shared by every CLI test of this binary, so no test's TempDir; TestMain removes it.
+		dir, err := os.MkdirTemp("", "droplet-cli-test-") //nolint:usetesting // outlives any one test
 		if err != nil {
 			providerBuild.err = err
 			return

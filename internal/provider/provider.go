@@ -14,8 +14,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -40,17 +42,17 @@ const (
 	envHTTPRetryWaitMax  = "DIGITALOCEAN_HTTP_RETRY_WAIT_MAX"
 	envRequestsPerSecond = "DIGITALOCEAN_REQUESTS_PER_SECOND"
 
-	// envStrategy selects the official provider's polling behaviour instead of ours. Undocumented:
-	// it exists so that `make bench` can measure both strategies with the same binary.
-	envStrategy = "DROPLET_PROVIDER_STRATEGY"
-
 	defaultAPIEndpoint      = "https://api.digitalocean.com"
 	defaultHTTPRetryMax     = 4
 	defaultHTTPRetryWaitMin = 1.0
 	defaultHTTPRetryWaitMax = 30.0
 )
 
-var _ provider.Provider = (*dropletProvider)(nil)
+var (
+	_ provider.Provider                  = (*dropletProvider)(nil)
+	_ provider.ProviderWithListResources = (*dropletProvider)(nil)
+	_ provider.ProviderWithActions       = (*dropletProvider)(nil)
+)
 
 // New returns a constructor for the provider at the given version ("dev" for local builds).
 func New(version string) func() provider.Provider {
@@ -151,6 +153,8 @@ func (p *dropletProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
+	resp.ActionData = client
 }
 
 func (p *dropletProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -159,6 +163,20 @@ func (p *dropletProvider) Resources(_ context.Context) []func() resource.Resourc
 		dropletaction.NewResource,
 		power.NewResource,
 	}
+}
+
+// ListResources are what `terraform query` (Terraform 1.14 and later) lists; each shares its type
+// name and identity with the managed resource it finds.
+func (p *dropletProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		backups.NewListResource,
+		power.NewListResource,
+	}
+}
+
+// Actions are the Terraform actions (Terraform 1.14 and later), one per droplet action type.
+func (p *dropletProvider) Actions(_ context.Context) []func() action.Action {
+	return dropletaction.Actions()
 }
 
 func (p *dropletProvider) DataSources(_ context.Context) []func() datasource.DataSource {
@@ -174,7 +192,6 @@ func clientConfig(cfg providerModel, getenv func(string) string) (digitalocean.C
 	out := digitalocean.Config{
 		Token:       firstNonEmpty(cfg.Token.ValueString(), getenv(envToken), getenv(envAccessToken)),
 		APIEndpoint: firstNonEmpty(cfg.APIEndpoint.ValueString(), getenv(envAPIURL), defaultAPIEndpoint),
-		Strategy:    getenv(envStrategy),
 	}
 	if strings.TrimSpace(out.Token) == "" {
 		diags.AddAttributeError(path.Root("token"), "Missing DigitalOcean API token",

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -44,12 +45,12 @@ func newRecordingAPI(t *testing.T, tokens ...string) *recordingAPI {
 		if failPath != "" && req.URL.Path == failPath {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(failCode)
-			fmt.Fprintf(w, `{"id":"server_error","message":"Unexpected server-side error"}`)
+			_, _ = io.WriteString(w, `{"id":"server_error","message":"Unexpected server-side error"}`)
 			return
 		}
 		emu.ServeHTTP(w, req)
 	}))
-	t.Cleanup(r.Server.Close)
+	t.Cleanup(r.Close)
 	return r
 }
 

@@ -35,12 +35,12 @@ func (r *dropletBackupsResource) converge(ctx context.Context, dropletID int, pl
 		}
 	} else {
 		d := &backupsDecider{r: r, dropletID: dropletID, planned: planned, current: current}
-		a, err := r.client.Converge(ctx, dropletID, d.decide)
+		res, err := r.client.Execute(ctx, digitalocean.Job{DropletID: dropletID, Decide: d.decide})
 		if err != nil {
 			d.report(diags, err)
 			return policyState{}, false
 		}
-		if a == nil {
+		if res[0].Skipped != "" {
 			// Nothing was (or is any more) needed: the last read is what DigitalOcean holds.
 			return policyStateFrom(d.current), true
 		}
@@ -69,7 +69,8 @@ type backupsDecider struct {
 	sent       string
 }
 
-func (d *backupsDecider) decide(ctx context.Context) (*digitalocean.ActionRequest, error) {
+// decide is the runner's Decide for the droplet: nil when nothing is needed.
+func (d *backupsDecider) decide(ctx context.Context, _ int) (*digitalocean.ActionRequest, error) {
 	if d.used {
 		p, err := d.r.client.BackupPolicy(ctx, d.dropletID)
 		if err != nil {
@@ -116,7 +117,7 @@ func (d *backupsDecider) request(ctx context.Context) *digitalocean.ActionReques
 	}
 }
 
-// report adds the diagnostic for an error of Converge, naming what was being done.
+// report adds the diagnostic for an error of the runner's job, naming what was being done.
 func (d *backupsDecider) report(diags *diag.Diagnostics, err error) {
 	var summary string
 	switch {
@@ -141,7 +142,7 @@ func (r *dropletBackupsResource) disable(ctx context.Context, dropletID int, con
 	}
 	planned := dropletBackupsModel{policyState: policyState{Enabled: types.BoolValue(false)}}
 	d := &backupsDecider{r: r, dropletID: dropletID, planned: planned, current: current}
-	_, err := r.client.Converge(ctx, dropletID, d.decide)
+	_, err := r.client.Execute(ctx, digitalocean.Job{DropletID: dropletID, Decide: d.decide})
 	if err != nil && !errors.Is(err, digitalocean.ErrNotFound) {
 		d.report(diags, err)
 		return false

@@ -39,8 +39,9 @@ func TestPolicyStateFrom(t *testing.T) {
 		if !s.NextBackupWindow.Equal(want) {
 			t.Errorf("window = %s, want %s", s.NextBackupWindow, want)
 		}
-		if got := s.NextBackupWindow.Attributes()["start"].(types.String).ValueString(); got != "2024-09-15T20:00:00Z" {
-			t.Errorf("start = %s", got)
+		start, ok := s.NextBackupWindow.Attributes()["start"].(types.String)
+		if !ok || start.ValueString() != "2024-09-15T20:00:00Z" {
+			t.Errorf("start = %s", s.NextBackupWindow.Attributes()["start"])
 		}
 	})
 

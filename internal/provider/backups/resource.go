@@ -2,10 +2,10 @@
 // backups on or off with a schedule, the droplet_backups and droplet_backup_policies data sources,
 // and the planning of policy attributes they share.
 //
-// Files: resource.go (CRUD and import), resource_schema.go, plan.go (validation and ModifyPlan),
+// Files: resource.go (schema, CRUD, import, model), plan.go (validation and ModifyPlan),
 // converge.go (which backup action a droplet needs, and sending it), convert.go (backups kept as
-// snapshots), policy.go (the API's policy in Terraform types), model.go, data_source.go and
-// policies_data_source.go.
+// snapshots), policy.go (the API's policy in Terraform types, shared by the resource and the data
+// source), data_source.go and policies_data_source.go.
 package backups
 
 import (
@@ -224,12 +224,7 @@ func (r *dropletBackupsResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 
-	state = state.withPolicy(policyStateFrom(p))
-	// After an import only droplet_id is known; the rest takes its defaults.
-	state.ID = types.StringValue(strconv.Itoa(dropletID))
-	if state.SnapshotBackupsOnDisable.IsNull() {
-		state.SnapshotBackupsOnDisable = types.BoolValue(false)
-	}
+	state = readState(state, p)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	providerutil.SetDropletIdentity(ctx, resp.Identity, int64(dropletID), &resp.Diagnostics)
 }
@@ -354,4 +349,18 @@ type dropletBackupsModel struct {
 func (m dropletBackupsModel) withPolicy(p policyState) dropletBackupsModel {
 	m.policyState = p
 	return m
+}
+
+// readState is what droplet_backups stores for its droplet (prior.DropletID) when DigitalOcean
+// reports policy p: the policy, and the settings of prior that DigitalOcean does not hold. Read
+// and the list resource both use it, so a listed droplet is stored exactly as an import would
+// store it. After an import, or for a listed droplet, only droplet_id is known; the rest takes
+// its defaults.
+func readState(prior dropletBackupsModel, p *digitalocean.BackupPolicy) dropletBackupsModel {
+	state := prior.withPolicy(policyStateFrom(p))
+	state.ID = types.StringValue(strconv.FormatInt(prior.DropletID.ValueInt64(), 10))
+	if state.SnapshotBackupsOnDisable.IsNull() {
+		state.SnapshotBackupsOnDisable = types.BoolValue(false)
+	}
+	return state
 }

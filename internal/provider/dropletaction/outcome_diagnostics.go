@@ -16,50 +16,50 @@ import (
 // addAdoptedWarnings tells the user which actions were adopted rather than started: the usual
 // case is the action a timed-out apply left running, but one of the same type started outside
 // Terraform looks the same to the API.
-func addAdoptedWarnings(diags *diag.Diagnostics, actionType string, outcomes []actionOutcome) {
-	for _, o := range outcomes {
-		if !o.adopted {
+func addAdoptedWarnings(diags *diag.Diagnostics, actionType string, results []digitalocean.Result) {
+	for _, o := range results {
+		if !o.Adopted {
 			continue
 		}
 		started := "earlier"
-		if o.action.StartedAt != nil {
-			started = "at " + o.action.StartedAt.UTC().Format(time.RFC3339)
+		if o.Action.StartedAt != nil {
+			started = "at " + o.Action.StartedAt.UTC().Format(time.RFC3339)
 		}
-		diags.AddWarning(fmt.Sprintf("Adopted droplet action %s already in progress on droplet %d", actionType, o.dropletID),
+		diags.AddWarning(fmt.Sprintf("Adopted droplet action %s already in progress on droplet %d", actionType, o.DropletID),
 			fmt.Sprintf("Droplet %d already had %s action %d in progress (started %s, before this apply), most likely "+
 				"left running by an earlier apply that timed out. It was waited for and recorded instead of starting "+
 				"a second %s. If it was started outside Terraform and the action must run again, change `triggers`.",
-				o.dropletID, actionType, o.action.ID, started, actionType))
+				o.DropletID, actionType, o.Action.ID, started, actionType))
 	}
 }
 
 // addDropletOutcomeError explains a failed action on one droplet.
-func addDropletOutcomeError(diags *diag.Diagnostics, actionType string, o actionOutcome, timeout time.Duration) {
-	if o.action.ID == 0 {
-		if blocking := actionErrors(o.err); len(blocking) > 0 && actionWaitEnded(o.err) {
+func addDropletOutcomeError(diags *diag.Diagnostics, actionType string, o digitalocean.Result, timeout time.Duration) {
+	if o.Action.ID == 0 {
+		var b *digitalocean.ActionError
+		if errors.As(o.Err, &b) && actionWaitEnded(o.Err) {
 			// The wait that ended was for another action that kept the droplet locked.
-			b := blocking[0]
-			diags.AddError(fmt.Sprintf("Droplet %d stayed busy; droplet action %s did not start", o.dropletID, actionType),
+			diags.AddError(fmt.Sprintf("Droplet %d stayed busy; droplet action %s did not start", o.DropletID, actionType),
 				fmt.Sprintf("Droplet %d was busy with action %d (%s, %s) until the wait ended (timeouts.create is %s), "+
 					"so no %s action was started and nothing was saved in state. Apply again once that action "+
 					"has finished, or raise timeouts.create to wait longer.\n\nDetail: %v",
-					o.dropletID, b.ActionID, b.Type, actionStatus(b.Status), timeout, actionType, o.err))
+					o.DropletID, b.ActionID, b.Type, actionStatus(b.Status), timeout, actionType, o.Err))
 			return
 		}
 		// The action did not start: the common hints (busy, not found, invalid, ...) fit.
-		providerutil.AddAPIError(diags, fmt.Sprintf("Cannot run droplet action %s on droplet %d", actionType, o.dropletID), o.err)
+		providerutil.AddAPIError(diags, fmt.Sprintf("Cannot run droplet action %s on droplet %d", actionType, o.DropletID), o.Err)
 		return
 	}
 	line := outcomeLine(o, timeout)
 	switch {
-	case errors.Is(o.err, digitalocean.ErrTimeout):
-		diags.AddError(fmt.Sprintf("Timed out waiting for droplet action %s on droplet %d", actionType, o.dropletID),
+	case errors.Is(o.Err, digitalocean.ErrTimeout):
+		diags.AddError(fmt.Sprintf("Timed out waiting for droplet action %s on droplet %d", actionType, o.DropletID),
 			line+".\n\n"+actionTimeoutAdvice(actionType))
-	case errors.Is(o.err, context.Canceled):
-		diags.AddError(fmt.Sprintf("Interrupted while waiting for droplet action %s on droplet %d", actionType, o.dropletID),
+	case errors.Is(o.Err, context.Canceled):
+		diags.AddError(fmt.Sprintf("Interrupted while waiting for droplet action %s on droplet %d", actionType, o.DropletID),
 			line+".\n\n"+actionTimeoutAdvice(actionType))
 	default:
-		diags.AddError(fmt.Sprintf("Droplet action %s failed on droplet %d", actionType, o.dropletID),
+		diags.AddError(fmt.Sprintf("Droplet action %s failed on droplet %d", actionType, o.DropletID),
 			line+".\n\n"+actionErroredAdvice)
 	}
 }
@@ -77,25 +77,27 @@ func actionStatus(s string) string {
 }
 
 // addTagOutcomeError explains a failed by-tag run, naming every droplet and action with its
-// status: the user has to know which droplets did and did not change.
-func addTagOutcomeError(diags *diag.Diagnostics, actionType, tag string, outcomes []actionOutcome, runErr error, timeout time.Duration) {
+// status: the user has to know which droplets did and did not change. Why actions did not
+// start follows the list, once for all of those droplets.
+func addTagOutcomeError(diags *diag.Diagnostics, actionType, tag string, results []digitalocean.Result, timeout time.Duration) {
 	var b strings.Builder
-	failed, timedOut, notStarted := 0, false, false
-	for _, o := range outcomes {
-		if !o.completed() {
+	var notStarted []error
+	failed, timedOut := 0, false
+	for _, o := range results {
+		if !completed(o) {
 			failed++
 		}
-		if o.action.ID != 0 && actionWaitEnded(o.err) {
+		if o.Action.ID != 0 && actionWaitEnded(o.Err) {
 			timedOut = true
 		}
-		if o.action.ID == 0 {
-			notStarted = true
+		if o.Action.ID == 0 && o.Err != nil {
+			notStarted = append(notStarted, o.Err)
 		}
 		b.WriteString("  - " + outcomeLine(o, timeout) + "\n")
 	}
-	summary := fmt.Sprintf("Droplet action %s failed on %d of %d droplets tagged %q", actionType, failed, len(outcomes), tag)
-	if runErr != nil && notStarted {
-		b.WriteString("\nDigitalOcean answered: " + providerutil.APIErrorDetail(runErr) + "\n")
+	summary := fmt.Sprintf("Droplet action %s failed on %d of %d droplets tagged %q", actionType, failed, len(results), tag)
+	if len(notStarted) > 0 {
+		b.WriteString("\nDigitalOcean answered: " + providerutil.APIErrorDetail(errors.Join(notStarted...)) + "\n")
 	}
 	advice := actionErroredAdvice
 	if timedOut {
@@ -105,22 +107,19 @@ func addTagOutcomeError(diags *diag.Diagnostics, actionType, tag string, outcome
 }
 
 // outcomeLine is "droplet 12: action 345 (snapshot) errored", with why a wait ended early.
-func outcomeLine(o actionOutcome, timeout time.Duration) string {
-	if o.action.ID == 0 {
-		if o.err == nil || errors.Is(o.err, errActionNotStarted) {
-			return fmt.Sprintf("droplet %d: no action started", o.dropletID)
-		}
-		return fmt.Sprintf("droplet %d: no action started (%v)", o.dropletID, o.err)
+func outcomeLine(o digitalocean.Result, timeout time.Duration) string {
+	if o.Action.ID == 0 {
+		return fmt.Sprintf("droplet %d: no action started", o.DropletID)
 	}
-	s := fmt.Sprintf("droplet %d: action %d (%s) %s", o.dropletID, o.action.ID, o.action.Type, actionStatus(o.action.Status))
+	s := fmt.Sprintf("droplet %d: action %d (%s) %s", o.DropletID, o.Action.ID, o.Action.Type, actionStatus(o.Action.Status))
 	switch {
-	case o.err == nil, errors.Is(o.err, digitalocean.ErrActionErrored):
-	case errors.Is(o.err, digitalocean.ErrTimeout):
+	case o.Err == nil, errors.Is(o.Err, digitalocean.ErrActionErrored):
+	case errors.Is(o.Err, digitalocean.ErrTimeout):
 		s += fmt.Sprintf(", still running when timeouts.create (%s) ran out", timeout)
-	case errors.Is(o.err, context.Canceled):
+	case errors.Is(o.Err, context.Canceled):
 		s += ", still running when the apply was interrupted"
 	default:
-		s += fmt.Sprintf(" (%v)", o.err)
+		s += fmt.Sprintf(" (%v)", o.Err)
 	}
 	return s
 }

@@ -12,14 +12,14 @@ import (
 )
 
 func TestAddTagOutcomeError(t *testing.T) {
-	outcomes := []actionOutcome{
-		{dropletID: 1, action: godo.Action{ID: 11, Type: "snapshot", Status: "completed"}},
-		{dropletID: 2, action: godo.Action{ID: 12, Type: "snapshot", Status: "in-progress"},
-			err: &digitalocean.ActionError{ActionID: 12, Status: "in-progress", Err: digitalocean.ErrTimeout}},
-		{dropletID: 3, err: errActionNotStarted},
+	results := []digitalocean.Result{
+		{DropletID: 1, Action: godo.Action{ID: 11, Type: "snapshot", Status: "completed"}},
+		{DropletID: 2, Action: godo.Action{ID: 12, Type: "snapshot", Status: "in-progress"},
+			Err: &digitalocean.ActionError{ActionID: 12, Status: "in-progress", Err: digitalocean.ErrTimeout}},
+		{DropletID: 3, Err: digitalocean.ErrPendingEvent},
 	}
 	var diags diag.Diagnostics
-	addTagOutcomeError(&diags, "snapshot", "web", outcomes, digitalocean.ErrPendingEvent, 90*time.Second)
+	addTagOutcomeError(&diags, "snapshot", "web", results, 90*time.Second)
 	if len(diags) != 1 {
 		t.Fatalf("got %d diagnostics, want 1", len(diags))
 	}

@@ -2,13 +2,21 @@
 // one droplet action on a droplet or on every droplet with a tag, exactly once, and the table of
 // action types that drives its validation, documentation and by-tag rules.
 //
-// Files: resource.go (CRUD), resource_schema.go, types.go (the action type table), validate.go
-// (per-type rules), run.go (start or adopt, then wait), outcome_diagnostics.go (what failed, on
-// which droplet, and what the next apply does) and model.go.
+// Files: resource.go (schema and CRUD), types.go (the action type table), validate.go (per-type
+// rules), run.go (the action through the Client's runner, adopting what an earlier apply left
+// running), outcome_diagnostics.go (what failed, on which droplet, and what the next apply does)
+// and model.go (the model, and its conversions to the API's request and from its actions).
+//
+// It also holds the Terraform actions (Terraform 1.14 and later), one per droplet action type
+// (droplet_reboot, droplet_snapshot, …), which run through the same runner: actions.go (one action
+// parameterised by its type, and Invoke), action_schema.go (schemas and pages from the type table),
+// action_progress.go (the runner's events as progress lines), action_diagnostics.go (what failed,
+// on which droplet, and what invoking again does) and retired_types.go.
 package dropletaction
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -117,8 +125,9 @@ func (r *dropletActionResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Required: true,
 				MarkdownDescription: "The droplet action to run (`POST /v2/droplets/{id}/actions`). Changing it " +
 					"replaces the resource and runs the new action. One of:" + typesDescription() + "\n\n" +
-					"An argument the type does not use, or a missing one it needs, is a plan-time error.",
-				Validators:    []validator.String{stringvalidator.OneOf(actionTypeStrings()...)},
+					"An argument the type does not use, or a missing one it needs, is a plan-time error. " +
+					retiredTypesDescription,
+				Validators:    []validator.String{actionTypeValidator()},
 				PlanModifiers: replaceString,
 			},
 			argImage: schema.StringAttribute{
@@ -310,35 +319,40 @@ func (r *dropletActionResource) Create(ctx context.Context, req resource.CreateR
 	if !plan.DropletID.IsNull() {
 		dropletID := int(plan.DropletID.ValueInt64())
 		tflog.Debug(ctx, "running droplet action", map[string]any{"droplet_id": dropletID, "type": actionReq.Type})
-		o := r.runOnDroplet(ctx, dropletID, actionReq)
-		addAdoptedWarnings(&resp.Diagnostics, actionReq.Type, []actionOutcome{o})
-		if !o.completed() {
+		results, err := r.run(ctx, digitalocean.Job{DropletID: dropletID, Request: actionReq})
+		if len(results) == 0 {
+			providerutil.AddAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot run droplet action %s on droplet %d", actionReq.Type, dropletID), err)
+			return
+		}
+		o := results[0]
+		addAdoptedWarnings(&resp.Diagnostics, actionReq.Type, results)
+		if !completed(o) {
 			addDropletOutcomeError(&resp.Diagnostics, actionReq.Type, o, timeout)
 			return
 		}
-		actions = []godo.Action{o.action}
+		actions = []godo.Action{o.Action}
 	} else {
 		tag := plan.TagName.ValueString()
 		tflog.Debug(ctx, "running droplet action by tag", map[string]any{"tag_name": tag, "type": actionReq.Type})
-		outcomes, err := r.runOnTag(ctx, tag, actionReq)
-		if len(outcomes) == 0 && err != nil {
+		results, err := r.run(ctx, digitalocean.Job{Tag: tag, Request: actionReq})
+		if len(results) == 0 && err != nil && !errors.Is(err, digitalocean.ErrNoTaggedDroplets) {
 			providerutil.AddAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot run droplet action %s on the droplets tagged %q", actionReq.Type, tag), err)
 			return
 		}
-		if len(outcomes) == 0 {
+		if len(results) == 0 {
 			resp.Diagnostics.AddAttributeError(path.Root("tag_name"),
 				fmt.Sprintf("No droplet has the tag %q", tag),
 				fmt.Sprintf("DigitalOcean lists no droplet tagged %q, so no %s action ran and nothing was saved. "+
 					"Check the tag name, or tag the droplets first.", tag, actionReq.Type))
 			return
 		}
-		addAdoptedWarnings(&resp.Diagnostics, actionReq.Type, outcomes)
-		for _, o := range outcomes {
-			if !o.completed() {
-				addTagOutcomeError(&resp.Diagnostics, actionReq.Type, tag, outcomes, err, timeout)
+		addAdoptedWarnings(&resp.Diagnostics, actionReq.Type, results)
+		for _, o := range results {
+			if !completed(o) {
+				addTagOutcomeError(&resp.Diagnostics, actionReq.Type, tag, results, timeout)
 				return
 			}
-			actions = append(actions, o.action)
+			actions = append(actions, o.Action)
 		}
 	}
 

@@ -15,56 +15,66 @@ import (
 	"github.com/dropletops/terraform-provider-droplet/internal/provider/providerutil"
 )
 
+// converge brings the droplet to plan.State and returns the droplet's status afterwards, which is
 // always the status that means that state ("active" or "off"). It reports failures in diags.
+//
+// The Client's runner decides on a droplet that is not in the middle of another action (a
+// reboot, a power_off started elsewhere, could change the status the decision is based on),
+// sends nothing when the droplet is already there, and powers off a guest that ignores the
+// shutdown once graceful_timeout has passed since the request, on the Client's clock.
 func (r *dropletPowerResource) converge(ctx context.Context, plan dropletPowerModel, diags *diag.Diagnostics) (string, bool) {
 	id := int(plan.DropletID.ValueInt64())
 	want := plan.State.ValueString()
 	target := statusFor(want)
 	ctx = tflog.SetField(ctx, "droplet_id", id)
 
-	// Decide on a droplet that is not in the middle of another action: an action still running (a
-	// reboot, a power_off started elsewhere) could change the status this decision is based on.
-	d, err := r.client.WaitIdle(ctx, id)
-	if err != nil {
-		providerutil.AddAPIError(diags, fmt.Sprintf("Cannot read droplet %d before powering it %s", id, want), err)
+	job, ok := powerJob(id, plan, diags)
+	if !ok {
 		return "", false
 	}
-	if d.Status == target {
-		tflog.Debug(ctx, "droplet already in the desired power state; no action", map[string]any{"status": d.Status})
-		return d.Status, true
+	fellBack := false
+	job.Progress = func(e digitalocean.Event) {
+		if e.Kind == digitalocean.EventFallback {
+			fellBack = true
+			tflog.Info(ctx, "droplet not off within graceful_timeout; falling back to power_off",
+				map[string]any{"graceful_timeout": plan.GracefulTimeout.ValueString(), "reason": e.Reason})
+			return
+		}
+		tflog.Debug(ctx, e.String())
+	}
+	tflog.Debug(ctx, "running droplet action", map[string]any{"type": job.Request.Type})
+	results, err := r.client.Execute(ctx, job)
+	if len(results) == 0 {
+		providerutil.AddAPIError(diags, fmt.Sprintf("Cannot power droplet %d %s", id, want), err)
+		return "", false
+	}
+	res := results[0]
+	if err != nil {
+		providerutil.AddAPIError(diags, failureSummary(id, want, job.Request.Type, res, fellBack), err)
+		return "", false
 	}
 
-	var last string // the action whose completion should have brought the droplet to target
+	last := res.Action.Type // the action whose completion should have brought the droplet to target
 	switch {
-	case want == powerStateOn && d.Status == dropletStatusNew:
+	case res.DropletStatus == target:
+		// Already there (nothing sent), or seen switching itself off after the shutdown.
+		tflog.Debug(ctx, "droplet in the desired power state", map[string]any{"status": res.DropletStatus, "skipped": res.Skipped})
+		return res.DropletStatus, true
+	case res.Skipped != "" && res.DropletStatus == dropletStatusNew:
 		// The first boot is still running; the droplet becomes active by itself.
 		last = "create"
-	case want == powerStateOn:
-		if !r.run(ctx, id, "power_on", fmt.Sprintf("Cannot power on droplet %d", id), diags) {
-			return "", false
-		}
-		last = "power_on"
-	case plan.Shutdown.ValueString() == shutdownForce:
-		if !r.run(ctx, id, "power_off", fmt.Sprintf("Cannot power off droplet %d", id), diags) {
-			return "", false
-		}
-		last = "power_off"
-	default:
-		off, ok := r.shutdownGracefully(ctx, id, plan.GracefulTimeout.ValueString(), diags)
-		if !ok {
-			return "", false
-		}
-		if off != nil {
-			return off.Status, true
-		}
-		if !r.run(ctx, id, "power_off", fmt.Sprintf("Cannot power off droplet %d after its graceful shutdown timed out", id), diags) {
-			return "", false
-		}
-		last = "power_off"
+	case res.Skipped != "":
+		// Archived: nothing to switch off, but it will never report "off" either.
+		diags.AddError(fmt.Sprintf("Droplet %d did not reach status %q", id, target),
+			fmt.Sprintf("Droplet %d reports status %q (%s), so no action was sent, but its status cannot become %q. "+
+				"Check the droplet in the control panel.", id, res.DropletStatus, res.Skipped, target))
+		return "", false
+	case res.PowerOff != nil:
+		last = res.PowerOff.Type
 	}
 
 	// DigitalOcean may report the new status a moment after the action completed.
-	d, err = r.client.WaitDroplet(ctx, id, statusIs(target))
+	d, err := r.client.WaitDroplet(ctx, id, statusIs(target))
 	if err != nil {
 		summary := fmt.Sprintf("Droplet %d did not reach status %q", id, target)
 		if d != nil && errors.Is(err, digitalocean.ErrTimeout) {
@@ -79,57 +89,46 @@ func (r *dropletPowerResource) converge(ctx context.Context, plan dropletPowerMo
 	return d.Status, true
 }
 
-// shutdownGracefully sends shutdown and waits, within graceful_timeout counted from the request, for
-// the droplet to switch itself off. It returns the droplet when it is off, nil when the caller should
-// fall back to power_off, and false when it failed (reported in diags).
-func (r *dropletPowerResource) shutdownGracefully(ctx context.Context, id int, graceful string, diags *diag.Diagnostics) (*godo.Droplet, bool) {
-	grace, err := time.ParseDuration(graceful)
-	if err != nil || grace <= 0 {
-		// Validated at plan time; this only guards against a state written by something else.
-		diags.AddAttributeError(path.Root("graceful_timeout"), "Invalid graceful_timeout",
-			fmt.Sprintf("graceful_timeout must be a duration greater than zero such as \"2m\"; got %q.", graceful))
-		return nil, false
-	}
-	deadline := time.Now().Add(grace)
-	if !r.run(ctx, id, "shutdown", fmt.Sprintf("Cannot shut down droplet %d", id), diags) {
-		return nil, false
-	}
-	graceCtx, cancel := context.WithDeadline(ctx, deadline)
-	defer cancel()
-	d, err := r.client.WaitDroplet(graceCtx, id, statusIs(dropletStatusOff))
+// powerJob is the runner's job that brings the droplet to plan.State: power_on, power_off at
+// once (shutdown = "force"), or shutdown with power_off after graceful_timeout. An errored
+// shutdown fails the apply rather than forcing the droplet off: the guest did not refuse it,
+// DigitalOcean could not send it, and the next apply tries again.
+func powerJob(id int, plan dropletPowerModel, diags *diag.Diagnostics) (digitalocean.Job, bool) {
+	job := digitalocean.Job{DropletID: id, SkipNoop: true}
 	switch {
-	case err == nil:
-		return d, true
-	case ctx.Err() == nil && graceCtx.Err() != nil:
-		// One last look: waiting for the shutdown action itself may have used up the grace period
-		// before the droplet's status was read even once.
-		d, err = r.client.Droplet(ctx, id)
-		if err != nil {
-			providerutil.AddAPIError(diags, fmt.Sprintf("Cannot read droplet %d after shutting it down", id), err)
-			return nil, false
-		}
-		if d.Status == dropletStatusOff && !d.Locked {
-			return d, true
-		}
-		tflog.Info(ctx, "droplet not off within graceful_timeout; falling back to power_off",
-			map[string]any{"graceful_timeout": graceful, "status": d.Status})
-		return nil, true
+	case plan.State.ValueString() == powerStateOn:
+		job.Request.Type = "power_on"
+	case plan.Shutdown.ValueString() == shutdownForce:
+		job.Request.Type = "power_off"
 	default:
-		providerutil.AddAPIError(diags, fmt.Sprintf("Cannot shut down droplet %d", id), err)
-		return nil, false
+		graceful := plan.GracefulTimeout.ValueString()
+		grace, err := time.ParseDuration(graceful)
+		if err != nil || grace <= 0 {
+			// Validated at plan time; this only guards against a state written by something else.
+			diags.AddAttributeError(path.Root("graceful_timeout"), "Invalid graceful_timeout",
+				fmt.Sprintf("graceful_timeout must be a duration greater than zero such as \"2m\"; got %q.", graceful))
+			return job, false
+		}
+		job.Request.Type, job.ForceAfter, job.NoForceOnError = "shutdown", grace, true
 	}
+	return job, true
 }
 
-// run starts one droplet action and waits for it to complete; summary names what failed.
-func (r *dropletPowerResource) run(ctx context.Context, id int, actionType, summary string, diags *diag.Diagnostics) bool {
-	tflog.Debug(ctx, "running droplet action", map[string]any{"type": actionType})
-	a, err := r.client.Run(ctx, id, digitalocean.ActionRequest{Type: actionType})
-	if err != nil {
-		providerutil.AddAPIError(diags, summary, err)
-		return false
+// failureSummary says what failed: reading the droplet before anything was decided, the
+// power_off after an ignored shutdown, or the job's own action.
+func failureSummary(id int, want, actionType string, res digitalocean.Result, fellBack bool) string {
+	switch {
+	case res.Action.ID == 0 && res.DropletStatus == "":
+		return fmt.Sprintf("Cannot read droplet %d before powering it %s", id, want)
+	case fellBack:
+		return fmt.Sprintf("Cannot power off droplet %d after its graceful shutdown timed out", id)
+	case actionType == "power_on":
+		return fmt.Sprintf("Cannot power on droplet %d", id)
+	case actionType == "power_off":
+		return fmt.Sprintf("Cannot power off droplet %d", id)
+	default:
+		return fmt.Sprintf("Cannot shut down droplet %d", id)
 	}
-	tflog.Debug(ctx, "droplet action completed", map[string]any{"type": actionType, "action_id": a.ID})
-	return true
 }
 
 // statusFor is the droplet status that means a power state has been reached.

@@ -1,8 +1,8 @@
 // Package power is the droplet_power capability: the resource that keeps a droplet powered on or
 // off, with a graceful shutdown that falls back to a hard power-off.
 //
-// Files: resource.go (CRUD and import), resource_schema.go, plan.go (validation and ModifyPlan),
-// converge.go (bringing the droplet to the wanted state), validators.go and model.go.
+// Files: resource.go (schema, CRUD, import, model), plan.go (validation and ModifyPlan),
+// converge.go (bringing the droplet to the wanted state) and validators.go.
 package power
 
 import (
@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/digitalocean/godo"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -200,17 +201,7 @@ func (r *dropletPowerResource) Read(ctx context.Context, req resource.ReadReques
 		providerutil.AddAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read the power state of droplet %d", id), err)
 		return
 	}
-	state.ID = types.StringValue(strconv.Itoa(id))
-	state.Status = types.StringValue(d.Status)
-	state.State = types.StringValue(stateFromStatus(d.Status, state.State.ValueString()))
-	// An import leaves the arguments with defaults unset; fill them so a config that leaves them out
-	// plans no change.
-	if state.Shutdown.IsNull() {
-		state.Shutdown = types.StringValue(shutdownGraceful)
-	}
-	if state.GracefulTimeout.IsNull() {
-		state.GracefulTimeout = types.StringValue(defaultGracefulTimeout)
-	}
+	state = readState(state, d)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	providerutil.SetDropletIdentity(ctx, resp.Identity, state.DropletID.ValueInt64(), &resp.Diagnostics)
 }
@@ -285,8 +276,6 @@ func (r *dropletPowerResource) ImportState(ctx context.Context, req resource.Imp
 	providerutil.SetDropletIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 }
 
-// converge brings the droplet to plan.State and returns the droplet's status afterwards, which is
-
 type dropletPowerModel struct {
 	ID              types.String   `tfsdk:"id"`
 	DropletID       types.Int64    `tfsdk:"droplet_id"`
@@ -295,4 +284,23 @@ type dropletPowerModel struct {
 	GracefulTimeout types.String   `tfsdk:"graceful_timeout"`
 	Status          types.String   `tfsdk:"status"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+// readState is what droplet_power stores for its droplet (prior.DropletID) when DigitalOcean
+// reports droplet d: its status and the power state that means, with prior's settings. Read and
+// the list resource both use it, so a listed droplet is stored exactly as an import would store
+// it. An import, or a listed droplet, leaves the arguments with defaults unset; they are filled so
+// a configuration that leaves them out plans no change.
+func readState(prior dropletPowerModel, d *godo.Droplet) dropletPowerModel {
+	state := prior
+	state.ID = types.StringValue(strconv.FormatInt(prior.DropletID.ValueInt64(), 10))
+	state.Status = types.StringValue(d.Status)
+	state.State = types.StringValue(stateFromStatus(d.Status, prior.State.ValueString()))
+	if state.Shutdown.IsNull() {
+		state.Shutdown = types.StringValue(shutdownGraceful)
+	}
+	if state.GracefulTimeout.IsNull() {
+		state.GracefulTimeout = types.StringValue(defaultGracefulTimeout)
+	}
+	return state
 }

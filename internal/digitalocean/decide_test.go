@@ -9,9 +9,9 @@ import (
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
 
-// enableIfOff is a decide function that turns backups on unless the policy says they are.
-func enableIfOff(c *Client, id int, calls *atomic.Int32) func(context.Context) (*ActionRequest, error) {
-	return func(ctx context.Context) (*ActionRequest, error) {
+// enableIfOff is a Decide function that turns backups on unless the policy says they are.
+func enableIfOff(c *Client, id int, calls *atomic.Int32) func(context.Context, int) (*ActionRequest, error) {
+	return func(ctx context.Context, _ int) (*ActionRequest, error) {
 		calls.Add(1)
 		p, err := c.BackupPolicy(ctx, id)
 		if err != nil {
@@ -26,7 +26,7 @@ func enableIfOff(c *Client, id int, calls *atomic.Int32) func(context.Context) (
 
 // A droplet busy with the very change an earlier run started (and timed out on) is waited for;
 // the decision is then made again from the policy it now has, and no second action is sent.
-func TestConvergeDecidesAgainAfterBusy(t *testing.T) {
+func TestExecuteDecidesAgainAfterBusy(t *testing.T) {
 	r := startEmulator(t, emulator.Options{ActionDurations: map[string]time.Duration{"enable_backups": 300 * time.Millisecond}})
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
 
@@ -37,11 +37,11 @@ func TestConvergeDecidesAgainAfterBusy(t *testing.T) {
 
 	c := newTestClient(t, testConfig(r))
 	var calls atomic.Int32
-	a, err := c.Converge(ctxTimeout(t, 10*time.Second), id, enableIfOff(c, id, &calls))
+	res, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Decide: enableIfOff(c, id, &calls)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a != nil {
+	if a := res[0].Action; a.ID != 0 || res[0].Skipped == "" {
 		t.Errorf("started action %d; the running one already enabled backups", a.ID)
 	}
 	if n := countActions(r.Server, id, "enable_backups"); n != 1 {
@@ -56,7 +56,7 @@ func TestConvergeDecidesAgainAfterBusy(t *testing.T) {
 }
 
 // A droplet busy with something else is waited for, and the action that is still needed runs once.
-func TestConvergeBusyWithOtherAction(t *testing.T) {
+func TestExecuteDecideBusyWithOtherAction(t *testing.T) {
 	r := startEmulator(t, emulator.Options{ActionDuration: 50 * time.Millisecond})
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
 	if _, err := r.Server.StartAction(id, "snapshot", 300*time.Millisecond); err != nil {
@@ -64,11 +64,11 @@ func TestConvergeBusyWithOtherAction(t *testing.T) {
 	}
 	c := newTestClient(t, testConfig(r))
 	var calls atomic.Int32
-	a, err := c.Converge(ctxTimeout(t, 10*time.Second), id, enableIfOff(c, id, &calls))
+	res, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Decide: enableIfOff(c, id, &calls)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a == nil || a.Type != "enable_backups" || a.Status != "completed" {
+	if a := res[0].Action; a.ID == 0 || a.Type != "enable_backups" || a.Status != "completed" {
 		t.Fatalf("action %+v, want a completed enable_backups", a)
 	}
 	if n := countActions(r.Server, id, "enable_backups"); n != 1 {
@@ -79,8 +79,9 @@ func TestConvergeBusyWithOtherAction(t *testing.T) {
 	}
 }
 
-// On an idle droplet Converge costs the decision's read, one POST and the wait: no more than Run.
-func TestConvergeIdleDropletCostsNoExtraRequests(t *testing.T) {
+// On an idle droplet a Decide job costs the decision's read, one POST and the wait: no more than
+// a job with the request.
+func TestExecuteDecideOnIdleDropletCostsNoExtraRequests(t *testing.T) {
 	r := startEmulator(t, emulator.Options{})
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
 	c := newTestClient(t, testConfig(r))
@@ -89,11 +90,11 @@ func TestConvergeIdleDropletCostsNoExtraRequests(t *testing.T) {
 	r.Server.ResetStats()
 
 	var calls atomic.Int32
-	a, err := c.Converge(ctx, id, enableIfOff(c, id, &calls))
+	res, err := c.Execute(ctx, Job{DropletID: id, Decide: enableIfOff(c, id, &calls)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a == nil || a.Status != "completed" {
+	if a := res[0].Action; a.ID == 0 || a.Status != "completed" {
 		t.Fatalf("action %+v", a)
 	}
 	st := r.Server.Stats()
@@ -106,9 +107,9 @@ func TestConvergeIdleDropletCostsNoExtraRequests(t *testing.T) {
 
 	// Nothing to do: only the read.
 	r.Server.ResetStats()
-	a, err = c.Converge(ctx, id, enableIfOff(c, id, &calls))
-	if err != nil || a != nil {
-		t.Fatalf("got %+v, %v; want nothing started", a, err)
+	res, err = c.Execute(ctx, Job{DropletID: id, Decide: enableIfOff(c, id, &calls)})
+	if err != nil || res[0].Action.ID != 0 || res[0].Skipped == "" {
+		t.Fatalf("got %+v, %v; want nothing started", res, err)
 	}
 	if n := r.Server.Stats().Requests["POST /v2/droplets/{id}/actions"]; n != 0 {
 		t.Errorf("%d action POSTs, want 0", n)

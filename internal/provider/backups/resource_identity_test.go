@@ -45,7 +45,10 @@ func TestDropletBackupsImportByIdentity(t *testing.T) {
 		t.Fatalf("identity schema = %+v, want droplet_id required for import", identitySchema.IdentityAttributes)
 	}
 
-	providerType := schemas.Provider.ValueType().(tftypes.Object)
+	providerType, ok := schemas.Provider.ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatalf("provider schema type = %T, want an object", schemas.Provider.ValueType())
+	}
 	cfgVals := map[string]tftypes.Value{}
 	for name, typ := range providerType.AttributeTypes {
 		cfgVals[name] = tftypes.NewValue(typ, nil)
