@@ -72,13 +72,13 @@ var invalidConfigs = []invalidConfig{
   droplet_id            = 1
   plan                  = "weekly"
   weekday               = "SUN"
-  retention_period_days = 28
+  retention_period_days = 7
 }`},
 	{name: "backups window length with daily", attr: "window_length_hours", want: "usage-based plan",
 		body: `resource "droplet_backups" "b" {
   droplet_id          = 1
   plan                = "daily"
-  window_length_hours = 4
+  window_length_hours = 2
 }`},
 	{name: "backups weekday with intra-daily plan", attr: "weekday", want: `plan = "weekly"`,
 		body: `resource "droplet_backups" "b" {

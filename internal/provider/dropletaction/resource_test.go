@@ -501,7 +501,7 @@ func TestAccDropletAction_planTimeErrors(t *testing.T) {
 				actionErrorText("`weekday` needs a weekly plan")),
 			step(actionOnDroplet(env, id, "type = \"enable_backups\"\n  backup_policy = {\n    plan = \"hourly\"\n  }"),
 				actionErrorText("backup_policy.plan", `["daily" "weekly" "intra_daily_4h" "intra_daily_6h" "intra_daily_12h"]`)),
-			step(actionOnDroplet(env, id, "type = \"change_backup_policy\"\n  backup_policy = {\n    plan                  = \"weekly\"\n    retention_period_days = 28\n  }"),
+			step(actionOnDroplet(env, id, "type = \"change_backup_policy\"\n  backup_policy = {\n    plan                  = \"weekly\"\n    retention_period_days = 14\n  }"),
 				actionErrorText("`retention_period_days` needs a usage-based plan", "`backup_policy.plan` is \"weekly\"")),
 			step(actionOnDroplet(env, id, "type = \"change_backup_policy\"\n  backup_policy = {\n    plan    = \"intra_daily_6h\"\n    weekday = \"SUN\"\n  }"),
 				actionErrorText("`weekday` needs a weekly plan")),

@@ -74,12 +74,13 @@ func (v BackupPolicyValues) ValidateShape(diags *diag.Diagnostics) {
 		attr  string
 		value types.Int64
 	}{{"retention_period_days", v.RetentionDays}, {"window_length_hours", v.WindowLengthHours}} {
-		if IsKnown(a.value) && !IsUsageBasedPlan(plan) {
+		if IsKnown(a.value) && !IsUsageBasedPlan(plan) && a.value.ValueInt64() != fixedPolicyValue(plan, a.attr) {
 			diags.AddAttributeError(v.path(a.attr), fmt.Sprintf("`%s` needs a usage-based plan", a.attr),
 				fmt.Sprintf("%s can only be set with a usage-based plan (%s), but %s: DigitalOcean fixes it for "+
-					"daily and weekly plans (backups kept 7 and 28 days, in 4-hour windows). Remove %s (the "+
-					"value DigitalOcean reports is still shown), or choose a usage-based plan.",
-					v.name(a.attr), Quoted(UsageBasedBackupPlans), v.planIs(), v.name(a.attr)))
+					"daily and weekly plans (backups kept 7 and 28 days, in 4-hour windows), and %d is not "+
+					"that value. Remove %s (the value DigitalOcean reports is still shown), or choose a "+
+					"usage-based plan.",
+					v.name(a.attr), Quoted(UsageBasedBackupPlans), v.planIs(), a.value.ValueInt64(), v.name(a.attr)))
 		}
 	}
 
@@ -176,4 +177,21 @@ func FindOffered(offered []digitalocean.SupportedPolicy, plan string) (digitaloc
 		return digitalocean.SupportedPolicy{}, false
 	}
 	return offered[i], true
+}
+
+// fixedPolicyValue is the retention or window length DigitalOcean fixes for a daily or weekly
+// plan, or -1 when the plan has none (unset or unknown to this provider). A configuration may
+// state the fixed value, as `terraform query -generate-config-out` writes it, since it changes
+// nothing; any other value would be a change DigitalOcean cannot make.
+func fixedPolicyValue(plan, attr string) int64 {
+	switch {
+	case attr == "window_length_hours" && (plan == BackupPlanDaily || plan == BackupPlanWeekly):
+		return 4
+	case attr == "retention_period_days" && plan == BackupPlanDaily:
+		return 7
+	case attr == "retention_period_days" && plan == BackupPlanWeekly:
+		return 28
+	default:
+		return -1
+	}
 }

@@ -67,6 +67,9 @@ func TestValidateShape(t *testing.T) {
 		policy("", "intra_daily_6h", "", 4, -1, 1),
 		policy("", "intra_daily_12h", "", 8, 12, -1),
 		policy("", "", "", 12, -1, -1),
+		// The values DigitalOcean fixes for daily and weekly, as generated configuration states them.
+		policy("", "daily", "", 20, 4, 7),
+		policy("", "weekly", "SUN", 0, 4, 28),
 		{Plan: types.StringUnknown(), Weekday: types.StringValue("MON"), RetentionDays: types.Int64Value(3)},
 	}
 	for _, v := range valid {
@@ -85,8 +88,10 @@ func TestValidateShape(t *testing.T) {
 	}{
 		{"retention with daily", policy("", "daily", "", -1, -1, 14), path.Root("retention_period_days"),
 			[]string{"`retention_period_days` needs a usage-based plan", "`plan` is \"daily\"", "`intra_daily_4h`"}},
-		{"window with weekly", policy("", "weekly", "SUN", -1, 4, -1), path.Root("window_length_hours"),
-			[]string{"`window_length_hours` needs a usage-based plan"}},
+		{"window with weekly", policy("", "weekly", "SUN", -1, 2, -1), path.Root("window_length_hours"),
+			[]string{"`window_length_hours` needs a usage-based plan", "2 is not that value"}},
+		{"weekly retention with daily", policy("", "daily", "", -1, -1, 28), path.Root("retention_period_days"),
+			[]string{"`retention_period_days` needs a usage-based plan"}},
 		{"retention without plan", policy("", "", "", -1, -1, 14), path.Root("retention_period_days"), []string{"`plan` is unset"}},
 		{"weekday with intra_daily_4h", policy("", "intra_daily_4h", "MON", -1, -1, -1), path.Root("weekday"),
 			[]string{"`weekday` needs a weekly plan", `plan = "weekly"`, "every 4 hours"}},
