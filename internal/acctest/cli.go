@@ -79,8 +79,10 @@ type cliResult struct {
 // DescribeCLI runs `<path> version` once per path and test binary. Only stdout is read: both
 // CLIs print warnings about their configuration file on stderr.
 func DescribeCLI(path string) (CLI, error) {
-	if r, ok := clis.Load(path); ok {
-		return r.(cliResult).cli, r.(cliResult).err
+	if v, ok := clis.Load(path); ok {
+		if r, ok := v.(cliResult); ok {
+			return r.cli, r.err
+		}
 	}
 	c, err := describeCLI(path)
 	clis.Store(path, cliResult{c, err})
@@ -192,8 +194,8 @@ func SkipUnlessSupported(t testing.TB, path string, f Feature) {
 
 // atLeast compares the major.minor.patch numbers of two versions; a pre-release counts as its
 // release, as tfversion.SkipBelow counts it.
-func atLeast(v, min string) bool {
-	a, b := versionNumbers(v), versionNumbers(min)
+func atLeast(v, minimum string) bool {
+	a, b := versionNumbers(v), versionNumbers(minimum)
 	for i := range a {
 		if a[i] != b[i] {
 			return a[i] > b[i]

@@ -70,11 +70,23 @@ func loadGolden(t *testing.T) map[string]any {
 // goldenProvider returns the provider's entry of a schema document.
 func goldenProvider(t *testing.T, doc map[string]any, addr string) map[string]any {
 	t.Helper()
-	p, ok := doc["provider_schemas"].(map[string]any)[addr].(map[string]any)
+	return obj(t, doc, "provider_schemas", addr)
+}
+
+// obj follows keys from v through nested JSON objects and returns the last one; the test fails
+// when one is missing or not an object.
+func obj(t *testing.T, v any, keys ...string) map[string]any {
+	t.Helper()
+	m, ok := v.(map[string]any)
 	if !ok {
-		t.Fatalf("no %s in %v", addr, doc)
+		t.Fatalf("not a JSON object: %s", asJSON(v))
 	}
-	return p
+	for i, k := range keys {
+		if m, ok = m[k].(map[string]any); !ok {
+			t.Fatalf("no object at %v in %s", keys[:i+1], asJSON(v))
+		}
+	}
+	return m
 }
 
 func runDoc(t *testing.T, server tfprotov6.ProviderServer, doc map[string]any) (map[string]any, error) {
@@ -124,7 +136,7 @@ func TestConvertMatchesTerraform(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		check("resource_schemas."+name, js, want["resource_schemas"].(map[string]any)[name])
+		check("resource_schemas."+name, js, obj(t, want, "resource_schemas")[name])
 	}
 	sections, err := providerSections(t.Context(), testServer())
 	if err != nil {
@@ -160,14 +172,14 @@ func TestRunGivesTheSameSchemaWhicheverCLI(t *testing.T) {
 			for _, k := range tc.drop {
 				delete(p, k)
 			}
-			schemas := doc["provider_schemas"].(map[string]any)
+			schemas := obj(t, doc, "provider_schemas")
 			delete(schemas, registryAddresses[0])
 			schemas[tc.addr] = p
 			got, err := runDoc(t, testServer(), doc)
 			if err != nil {
 				t.Fatal(err)
 			}
-			gotSchemas := got["provider_schemas"].(map[string]any)
+			gotSchemas := obj(t, got, "provider_schemas")
 			if len(gotSchemas) != 1 {
 				t.Errorf("provider_schemas has %d entries, want only %q", len(gotSchemas), docsName)
 			}
@@ -184,8 +196,7 @@ func TestRunGivesTheSameSchemaWhicheverCLI(t *testing.T) {
 func TestRunFailsWhenTheCLIDisagrees(t *testing.T) {
 	doc := loadGolden(t)
 	p := goldenProvider(t, doc, registryAddresses[0])
-	poke := p["action_schemas"].(map[string]any)["droplet_poke"].(map[string]any)
-	poke["block"].(map[string]any)["description"] = "Something else."
+	obj(t, p, "action_schemas", "droplet_poke", "block")["description"] = "Something else."
 	_, err := runDoc(t, testServer(), doc)
 	if err == nil || !strings.Contains(err.Error(), "action_schemas.droplet_poke") {
 		t.Fatalf("err = %v, want one naming action_schemas.droplet_poke", err)
@@ -194,7 +205,7 @@ func TestRunFailsWhenTheCLIDisagrees(t *testing.T) {
 
 func TestRunFailsWithoutTheProvider(t *testing.T) {
 	doc := loadGolden(t)
-	schemas := doc["provider_schemas"].(map[string]any)
+	schemas := obj(t, doc, "provider_schemas")
 	schemas["registry.terraform.io/hashicorp/droplet"] = schemas[registryAddresses[0]]
 	delete(schemas, registryAddresses[0])
 	if _, err := runDoc(t, testServer(), doc); err == nil || !strings.Contains(err.Error(), "no registry.terraform.io/dropletops/droplet") {
@@ -223,10 +234,9 @@ func TestRunDropletProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, _ := got["provider_schemas"].(map[string]any)[docsName].(map[string]any)["resource_identity_schemas"].(map[string]any)
+	ids := obj(t, got, "provider_schemas", docsName, "resource_identity_schemas")
 	for _, name := range []string{"droplet_backups", "droplet_power"} {
-		attrs, _ := ids[name].(map[string]any)["attributes"].(map[string]any)
-		id, _ := attrs["droplet_id"].(map[string]any)
+		id := obj(t, ids, name, "attributes", "droplet_id")
 		if id["type"] != "number" || id["required_for_import"] != true {
 			t.Errorf("%s identity = %s, want droplet_id, a number required for import", name, asJSON(ids[name]))
 		}
@@ -278,17 +288,18 @@ func TestCLI(t *testing.T) {
 	if err := run(t.Context(), bytes.NewReader(stdout.Bytes()), &out, testServer()); err != nil {
 		t.Fatal(err)
 	}
-	got := decode(t, out.Bytes())["provider_schemas"].(map[string]any)[docsName].(map[string]any)
+	got := obj(t, decode(t, out.Bytes()), "provider_schemas", docsName)
 	want := goldenProvider(t, loadGolden(t), registryAddresses[0])
 	for _, key := range newSections {
 		if !reflect.DeepEqual(got[key], want[key]) {
 			t.Errorf("%s:\n got %s\nwant %s", key, asJSON(got[key]), asJSON(want[key]))
 		}
 	}
-	for addr, p := range reported["provider_schemas"].(map[string]any) {
+	for addr := range obj(t, reported, "provider_schemas") {
+		p := obj(t, reported, "provider_schemas", addr)
 		var has []string
 		for _, key := range newSections {
-			if _, ok := p.(map[string]any)[key]; ok {
+			if _, ok := p[key]; ok {
 				has = append(has, key)
 			}
 		}

@@ -52,7 +52,7 @@ func main() {
 	fs := flag.NewFlagSet("test-compat", flag.ContinueOnError)
 	fs.StringVar(&opts.timeout, "timeout", "45m", "go test -timeout of each run")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: test-compat [-timeout 45m] BINARY... [-- GO_TEST_ARGS...]")
+		_, _ = fmt.Fprintln(fs.Output(), "usage: test-compat [-timeout 45m] BINARY... [-- GO_TEST_ARGS...]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(os.Args[1:]); err != nil {
@@ -94,12 +94,12 @@ func runOne(opts options, binary string) result {
 	start := time.Now()
 	c, err := inspect(binary)
 	if err != nil {
-		fmt.Fprintf(opts.stdout, "== %s: %v\n", binary, err)
+		_, _ = fmt.Fprintf(opts.stdout, "== %s: %v\n", binary, err)
 		return result{cli: c, err: err}
 	}
 	args := append([]string{"test", "-json", "-count=1", "-timeout", opts.timeout}, opts.goArgs...)
 	args = append(args, opts.packages...)
-	fmt.Fprintf(opts.stdout, "== %s %s (%s), TF_ACC_PROVIDER_HOST=%s: %s %s\n",
+	_, _ = fmt.Fprintf(opts.stdout, "== %s %s (%s), TF_ACC_PROVIDER_HOST=%s: %s %s\n",
 		c.Name, c.Version, c.Path, c.providerHost(), opts.goBinary, strings.Join(args, " "))
 
 	cmd := exec.Command(opts.goBinary, args...)
@@ -116,7 +116,7 @@ func runOne(opts options, binary string) result {
 	runErr := cmd.Wait()
 	r := result{cli: c, counts: counts, wall: time.Since(start), err: errors.Join(sumErr, runErr)}
 	for _, key := range sortedKeys(counts.Skips) {
-		fmt.Fprintf(opts.stdout, "skipped %s: %s\n", key, counts.Skips[key])
+		_, _ = fmt.Fprintf(opts.stdout, "skipped %s: %s\n", key, counts.Skips[key])
 	}
 	return r
 }
@@ -138,9 +138,9 @@ func testEnv(environ []string, c cli) []string {
 }
 
 func printTable(w io.Writer, results []result) {
-	fmt.Fprintln(w)
+	_, _ = fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "binary\tversion\tpassed\tfailed\tskipped\twall time\tresult")
+	_, _ = fmt.Fprintln(tw, "binary\tversion\tpassed\tfailed\tskipped\twall time\tresult")
 	for _, r := range results {
 		version := "?"
 		if r.cli.Name != "" {
@@ -155,7 +155,7 @@ func printTable(w io.Writer, results []result) {
 				status = "FAIL (" + firstLine(r.err.Error()) + ")"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", r.cli.Arg, version,
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", r.cli.Arg, version,
 			r.counts.Passed, r.counts.Failed, r.counts.Skipped, r.wall.Round(time.Second), status)
 	}
 	_ = tw.Flush()

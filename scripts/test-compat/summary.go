@@ -43,7 +43,7 @@ func summarize(r io.Reader, w io.Writer) (counts, error) {
 		line := sc.Bytes()
 		var e event
 		if len(line) == 0 || line[0] != '{' || json.Unmarshal(line, &e) != nil {
-			fmt.Fprintf(w, "%s\n", line)
+			_, _ = fmt.Fprintf(w, "%s\n", line)
 			continue
 		}
 		if e.Package == "" && e.ImportPath != "" {
@@ -69,9 +69,9 @@ func summarize(r io.Reader, w io.Writer) (counts, error) {
 				// package's own, and its output (a build error, a panic, a timeout) says why.
 				if e.Action == "fail" && failedTests[e.Package] == 0 {
 					c.PackageFailures++
-					fmt.Fprintf(w, "%s", text)
+					_, _ = fmt.Fprintf(w, "%s", text)
 				}
-				fmt.Fprintf(w, "%-4s %s %.1fs\n", packageResult(e.Action), e.Package, e.Elapsed)
+				_, _ = fmt.Fprintf(w, "%-4s %s %.1fs\n", packageResult(e.Action), e.Package, e.Elapsed)
 				continue
 			}
 			if strings.Contains(e.Test, "/") {
@@ -90,7 +90,7 @@ func summarize(r io.Reader, w io.Writer) (counts, error) {
 			case "fail":
 				c.Failed++
 				failedTests[e.Package]++
-				fmt.Fprintf(w, "%s", text)
+				_, _ = fmt.Fprintf(w, "%s", text)
 			}
 		}
 	}
@@ -104,7 +104,7 @@ func summarize(r io.Reader, w io.Writer) (counts, error) {
 			if strings.HasSuffix(key, " ") || output[key].Len() == 0 {
 				continue
 			}
-			fmt.Fprintf(w, "--- unfinished %s\n%s", key, output[key].String())
+			_, _ = fmt.Fprintf(w, "--- unfinished %s\n%s", key, output[key].String())
 		}
 	}
 	return c, nil
