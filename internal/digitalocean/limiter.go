@@ -165,7 +165,7 @@ func (l *limiter) delayLocked(now time.Time) (time.Duration, string) {
 		// Nothing is left of the hour. At RateLimit-Reset the oldest counted request expires;
 		// then one request at a time learns how much is left.
 		if l.reset.After(now) {
-			hold(l.reset, "DigitalOcean request limit reached (RateLimit-Remaining 0 until RateLimit-Reset)")
+			hold(l.reset, "DigitalOcean request limit reached (RateLimit-Remaining 0)")
 		} else {
 			hold(now.Add(50*time.Millisecond), "waiting for the answer that says what is left of the request limit")
 		}
