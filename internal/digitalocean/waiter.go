@@ -21,6 +21,9 @@ const (
 	// mergeWindow is how long a list poll may wait for more actions to become due, so that
 	// actions started a moment apart are answered by one request instead of one each.
 	mergeWindow = 150 * time.Millisecond
+	// mergeShare and maxMergeWindow bound the merge window of actions of a known duration.
+	mergeShare     = 8
+	maxMergeWindow = time.Second
 	// snapshotMaxAge is how old a list of the account's latest actions may be to answer
 	// FindInProgress.
 	snapshotMaxAge = time.Second
@@ -317,21 +320,37 @@ func (w *waiter) loop(ctx context.Context) {
 // tickLocked returns when the next poll goes out: when the first action is due, or a little
 // later if that lets one list request answer for more actions.
 func (w *waiter) tickLocked() time.Time {
-	var earliest time.Time
+	var first *waitEntry
 	for _, e := range w.entries {
-		if earliest.IsZero() || e.next.Before(earliest) {
-			earliest = e.next
+		if first == nil || e.next.Before(first.next) {
+			first = e
 		}
 	}
-	tick := earliest
+	if first == nil {
+		return time.Time{}
+	}
+	tick := first.next
 	if len(w.entries) < listThreshold {
 		return tick
 	}
-	limit := earliest.Add(mergeWindow)
+	limit := tick.Add(w.mergeWindowLocked(first))
 	for _, e := range w.entries {
 		if e.next.After(tick) && !e.next.After(limit) {
 			tick = e.next
 		}
 	}
 	return tick
+}
+
+// mergeWindowLocked is how long the poll for an entry may wait for others to become due. For an
+// action of a known duration it is an eighth of that (at most 1 s): actions Terraform started
+// together, spread a little by the request budget, are then answered by one poll, at the cost
+// of a small fraction of their duration.
+func (w *waiter) mergeWindowLocked(e *waitEntry) time.Duration {
+	if e.timed {
+		if est, ok := w.durations.estimate(e.last.Type); ok {
+			return min(max(mergeWindow, est/mergeShare), maxMergeWindow)
+		}
+	}
+	return mergeWindow
 }
