@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,7 +33,13 @@ type policyReader struct {
 	ctxs      []context.Context
 	armed     bool
 	listing   chan struct{} // closed when the listing in progress ends; nil when none runs
-	arrivals  []time.Time   // recent calls, to tell a refresh of many resources from a single read
+	arrivals  []time.Time   // recent calls, to tell a burst of reads from a single read
+	// cold are the recent calls no cached listing answered for a droplet this Client had not
+	// changed: what a new listing would have answered, and so a sign it is worth its pages.
+	// Reads right after a change do not count: a listing answers only those waiting for it.
+	cold []time.Time
+	// listedAt is when the last listing of every page ended: cold reads before it were answered.
+	listedAt time.Time
 }
 
 type cachedPolicy struct {
@@ -93,12 +100,15 @@ func (r *policyReader) get(ctx context.Context, id int) (*BackupPolicy, error) {
 	quiet := len(r.pending) == 0 && r.listing == nil &&
 		(len(r.arrivals) == 0 || now.Sub(r.arrivals[len(r.arrivals)-1]) > quietGap)
 	r.arrivals = append(r.arrivals, now)
-	if len(r.arrivals) > 4096 {
+	if len(r.arrivals) > 4096 || len(r.cold) > 4096 {
 		r.trimArrivalsLocked(now)
 	}
 	if p, ok := r.freshLocked(id, now); ok {
 		r.mu.Unlock()
 		return p, nil
+	}
+	if changed, ok := r.notBefore[id]; !ok || now.Sub(changed) > r.ttl {
+		r.cold = append(r.cold, now)
 	}
 	if quiet {
 		// A read out of the blue (a plan of one resource, or the first of a refresh) goes out
@@ -158,7 +168,12 @@ func (r *policyReader) flush() {
 		}
 	}
 	r.trimArrivalsLocked(now)
-	demand := len(r.arrivals)
+	demand := 0
+	for _, t := range r.cold {
+		if t.After(r.listedAt) {
+			demand++
+		}
+	}
 	total := r.total
 	r.mu.Unlock()
 	if len(pending) == 0 {
@@ -187,17 +202,22 @@ func (r *policyReader) flush() {
 }
 
 func (r *policyReader) trimArrivalsLocked(now time.Time) {
-	cut := 0
-	for cut < len(r.arrivals) && now.Sub(r.arrivals[cut]) > demandWindow {
-		cut++
+	trim := func(ts []time.Time) []time.Time {
+		cut := 0
+		for cut < len(ts) && now.Sub(ts[cut]) > demandWindow {
+			cut++
+		}
+		return append(ts[:0], ts[cut:]...)
 	}
-	r.arrivals = append(r.arrivals[:0], r.arrivals[cut:]...)
+	r.arrivals, r.cold = trim(r.arrivals), trim(r.cold)
 }
 
 // useList decides between one request per droplet and listing every policy of the account:
-// listing when its pages cost no more than the single reads (counting the reads a refresh in
-// progress is likely to bring), or, while the account's size is unknown, when page 1 is likely
-// to pay off.
+// listing when its pages cost no more than the single reads (counting, as demand, the recent
+// reads a listing would have answered: a refresh in progress brings more of them), or, while
+// the account's size is unknown, when page 1 is likely to pay off. Reads of droplets this
+// Client has just changed (an apply reading back what its action did) do not make a listing
+// worth more than the reads waiting for it.
 func (r *policyReader) useList(n, total, demand int) bool {
 	if total == 0 {
 		// A second read close behind the first means a refresh of several resources is under
@@ -267,21 +287,22 @@ func (r *policyReader) list(ctx context.Context, pending map[int][]chan policyRe
 	total, err := fetch(1)
 	pages := (total + policyPerPage - 1) / policyPerPage
 	if err != nil || pages <= 1 {
-		r.extend(fetched)
+		r.extend(fetched, err == nil)
 		return left()
 	}
 	mu.Lock()
 	missing := len(pending)
 	mu.Unlock()
 	if missing == 0 && demand <= 1 {
-		r.extend(fetched)
+		r.extend(fetched, false)
 		return nil
 	}
 	if pages-1 > max(missing, demand) {
-		r.extend(fetched)
+		r.extend(fetched, false)
 		return left()
 	}
 	var wg sync.WaitGroup
+	var failed atomic.Bool
 	sem := make(chan struct{}, listConcurrency)
 	for page := 2; page <= pages; page++ {
 		wg.Add(1)
@@ -289,20 +310,26 @@ func (r *policyReader) list(ctx context.Context, pending map[int][]chan policyRe
 		go func(page int) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			_, _ = fetch(page)
+			if _, err := fetch(page); err != nil {
+				failed.Store(true)
+			}
 		}(page)
 	}
 	wg.Wait()
-	r.extend(fetched)
+	r.extend(fetched, !failed.Load())
 	return left()
 }
 
 // extend makes a listing's entries live for the time to live from when the listing finished:
-// a long listing must not expire while the refresh it serves is still running.
-func (r *policyReader) extend(ids []int) {
+// a long listing must not expire while the refresh it serves is still running. complete says
+// the listing held every droplet of the account.
+func (r *policyReader) extend(ids []int, complete bool) {
 	now := r.c.clock.Now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if complete {
+		r.listedAt = now
+	}
 	for _, id := range ids {
 		if e, ok := r.cache[id]; ok {
 			e.expires = now.Add(r.ttl)
