@@ -32,6 +32,10 @@ const (
 	// API later than it leaves here (latency, a new connection, a busy machine), so two requests
 	// sent a minute apart can arrive less than a minute apart.
 	windowSlack = 2 * time.Second
+	// firstAnswerWait bounds how long requests wait for a Client's first answer (polling every
+	// firstAnswerPoll) before going out without it.
+	firstAnswerWait = 2 * time.Second
+	firstAnswerPoll = 10 * time.Millisecond
 	// learnedHold is how long a limit learnt from a 429 holds before the limiter tries more.
 	learnedHold = 5 * time.Minute
 	// hourWindow is the window RateLimit-Remaining describes.
@@ -58,6 +62,7 @@ type limiter struct {
 	// issued counts this Client's requests started, sent those of them not refused, and
 	// answered those answered.
 	issued, sent, answered int64
+	firstAt                time.Time // when the first request started
 
 	api        bool  // an answer with rate-limit headers was seen
 	counted    bool  // one with the account's count (RateLimit-Limit as well) was seen
@@ -153,6 +158,11 @@ func (l *limiter) delayLocked(now time.Time) (time.Duration, string) {
 	if l.pause.After(now) {
 		hold(l.pause, l.pauseWhy)
 	}
+	if l.answered == 0 && l.issued > 0 && now.Sub(l.firstAt) < firstAnswerWait {
+		// Until the first answer says how much of the account's limit is left (a plan's
+		// provider may have just used it up), one request goes out, not a whole burst.
+		hold(now.Add(firstAnswerPoll), "waiting for the first answer to learn what is left of the rate limit")
+	}
 	if b := l.budgetLocked(); b > 0 {
 		if used := l.usedLocked(); used >= b {
 			hold(l.freedLocked(used-b+1), l.budgetReason(b))
@@ -197,6 +207,9 @@ func (l *limiter) admitLocked(now time.Time) ticket {
 		} else {
 			l.nextPaced = later(l.nextPaced, now).Add(pace)
 		}
+	}
+	if l.issued == 0 {
+		l.firstAt = now
 	}
 	l.issued++
 	l.sent++

@@ -502,3 +502,26 @@ func TestLimiterBelongsToClient(t *testing.T) {
 		t.Error("the limiter does not use its Client's clock")
 	}
 }
+
+// A new Client (each terraform command starts one) sends one request, not a burst, until its
+// first answer says what is left of the account's limit: the plan's Client may have used it up.
+func TestLimiterFirstAnswerBeforeTheBurst(t *testing.T) {
+	h := newLimiterAt(t, 0)
+	first, _ := h.send()
+	if _, d := h.send(); d == 0 {
+		t.Fatal("a second request went out before the first answer")
+	}
+	now := h.clk.Now()
+	h.answer(first, http.StatusOK, 60, 0, now.Add(20*time.Second))
+	if _, d := h.send(); d != 20*time.Second {
+		t.Errorf("with nothing left, the next request waits %v, want until RateLimit-Reset (20s)", d)
+	}
+
+	// Without an answer the wait is bounded: a hung first request does not hold the others.
+	h = newLimiterAt(t, 0)
+	h.send()
+	<-h.clk.After(firstAnswerWait)
+	if _, d := h.send(); d > 0 {
+		t.Errorf("%v after a first request that never came back, the next still waits %v", firstAnswerWait, d)
+	}
+}
