@@ -311,6 +311,19 @@ func (l *limiter) trimLocked(now time.Time) {
 	}
 }
 
+// saturated reports whether requests are waiting for the budget, or nearly all of it is used:
+// then a request saved is an action started sooner.
+func (l *limiter) saturated() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.waiting > 0 {
+		return true
+	}
+	l.trimLocked(l.clock.Now())
+	b := l.budgetLocked()
+	return b > 0 && l.usedLocked()*10 >= b*9
+}
+
 // peakPerMinute reports the most requests this limiter let through within one minute.
 func (l *limiter) peakPerMinute() int {
 	l.mu.Lock()

@@ -24,6 +24,9 @@ const (
 	// mergeShare and maxMergeWindow bound the merge window of actions of a known duration.
 	mergeShare     = 8
 	maxMergeWindow = time.Second
+	// saturatedHold bounds how long a poll may wait for more actions while the request budget
+	// is used up.
+	saturatedHold = 5 * time.Second
 	// snapshotMaxAge is how old a list of the account's latest actions may be to answer
 	// FindInProgress.
 	snapshotMaxAge = time.Second
@@ -297,7 +300,7 @@ func (w *waiter) loop(ctx context.Context) {
 			ctx, w.cancel = context.WithCancel(w.c.bgCtx)
 		}
 		now := w.c.clock.Now()
-		tick := w.tickLocked()
+		tick := w.tickLocked(w.c.limiter.saturated())
 		w.mu.Unlock()
 
 		if d := tick.Sub(now); d > 0 {
@@ -318,12 +321,18 @@ func (w *waiter) loop(ctx context.Context) {
 }
 
 // tickLocked returns when the next poll goes out: when the first action is due, or a little
-// later if that lets one list request answer for more actions.
-func (w *waiter) tickLocked() time.Time {
-	var first *waitEntry
+// later if that lets one list request answer for more actions. When the request budget is what
+// everything waits for (saturated), a poll costs an action start, so it waits until every
+// action in flight is due, or for one action's duration (at most saturatedHold) past the first:
+// one poll then answers a whole wave, and so does the one listing that reads back its changes.
+func (w *waiter) tickLocked(saturated bool) time.Time {
+	var first, last *waitEntry
 	for _, e := range w.entries {
 		if first == nil || e.next.Before(first.next) {
 			first = e
+		}
+		if last == nil || e.next.After(last.next) {
+			last = e
 		}
 	}
 	if first == nil {
@@ -332,6 +341,16 @@ func (w *waiter) tickLocked() time.Time {
 	tick := first.next
 	if len(w.entries) < listThreshold {
 		return tick
+	}
+	if saturated {
+		hold := saturatedHold
+		if est, ok := w.durations.estimate(first.last.Type); ok && first.timed {
+			hold = min(max(est, mergeWindow), saturatedHold)
+		}
+		if limit := tick.Add(hold); last.next.After(limit) {
+			return limit
+		}
+		return last.next
 	}
 	limit := tick.Add(w.mergeWindowLocked(first))
 	for _, e := range w.entries {
