@@ -47,11 +47,13 @@ func TestHarnessSmoke(t *testing.T) {
 
 	scenarios := []Scenario{
 		{ID: "apply", Kind: KindApply, Resource: ResourceBackups, Resources: 2, AccountDroplets: 2,
-			FreshDroplets: true, Parallelism: 10, ActionType: "enable_backups", Peer: true, PeerLane: "peer"},
+			Parallelism: 10, ActionType: "enable_backups", Peer: true, PeerLane: "peer"},
 		{ID: "plan", Kind: KindPlan, Resource: ResourceBackups, Resources: 2, AccountDroplets: 4,
 			Parallelism: 10, MaxRequests: 10},
+		{ID: "destroy", Kind: KindDestroy, Resource: ResourceBackups, Resources: 3, AccountDroplets: 3,
+			Parallelism: 10, ActionType: "disable_backups"},
 		{ID: "two", Kind: KindApply, Resource: ResourceBackups, Resources: 2, AccountDroplets: 4, Applies: 2,
-			FreshDroplets: true, Parallelism: 10, ActionType: "enable_backups", Lane: "two"},
+			Parallelism: 10, ActionType: "enable_backups", Lane: "two"},
 	}
 	var progress bytes.Buffer
 	rep, err := Execute(ctx, Settings{
@@ -129,7 +131,10 @@ func TestHarnessSmoke(t *testing.T) {
 	if got.Scenarios[1].Runs[RunProvider].PlanChanges {
 		t.Errorf("the plan after the set-up apply is not empty")
 	}
-	two := got.Scenarios[2].Runs[RunProvider]
+	if n := got.Scenarios[2].Runs[RunProvider].ActionsStarted["disable_backups"]; n != 3 {
+		t.Errorf("destroy started %d disable_backups actions, want 3 (its set-up none)", n)
+	}
+	two := got.Scenarios[3].Runs[RunProvider]
 	if len(two.Walls) != 2 || two.ActionsStarted["enable_backups"] != 4 {
 		t.Errorf("two applies at once: walls %v, actions %v; want 2 walls and 4 enable_backups", two.Walls, two.ActionsStarted)
 	}

@@ -198,22 +198,20 @@ func (p *emulatorProc) restoreLimits(ctx context.Context, saved json.RawMessage)
 	return p.do(ctx, http.MethodPut, "/_emulator/faults", saved, nil)
 }
 
-// createDroplets adds droplets without backups through the control endpoint (not counted).
-func (p *emulatorProc) createDroplets(ctx context.Context, n int, prefix string) ([]int, error) {
-	ids := make([]int, 0, n)
+// createDroplets adds droplets through the control endpoint (not counted): without backups, or
+// with the daily backups the benchmark's configuration asks for.
+func (p *emulatorProc) createDroplets(ctx context.Context, n int, prefix string, backups bool) error {
 	for i := range n {
-		var out struct {
-			Droplet struct {
-				ID int `json:"id"`
-			} `json:"droplet"`
-		}
 		spec := map[string]any{"name": fmt.Sprintf("%s-%d", prefix, i+1), "tags": []string{"bench"}}
-		if err := p.do(ctx, http.MethodPost, "/_emulator/droplets", spec, &out); err != nil {
-			return nil, err
+		if backups {
+			spec["backups"] = true
+			spec["backup_policy"] = map[string]any{"plan": "daily", "hour": 4}
 		}
-		ids = append(ids, out.Droplet.ID)
+		if err := p.do(ctx, http.MethodPost, "/_emulator/droplets", spec, nil); err != nil {
+			return err
+		}
 	}
-	return ids, nil
+	return nil
 }
 
 // droplets lists every droplet of the account through the API, in listing order, with what

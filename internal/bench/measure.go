@@ -37,8 +37,10 @@ func (h harness) measure(ctx context.Context, sc Scenario, name string) (*Run, e
 		emu.RateLimitPerMinute, emu.RateLimitPerHour = 0, 0
 	}
 	peer := name == RunPeer
-	seeded := sc.AccountDroplets
-	if sc.FreshDroplets || peer {
+	// The account's droplets beyond the managed ones are seeded by the emulator (every other
+	// one with backups); the managed ones are created after them, last in listing order.
+	seeded := sc.AccountDroplets - sc.Resources*sc.applies()
+	if peer {
 		seeded = 0
 	}
 	token := randomToken()
@@ -125,14 +127,13 @@ func (h harness) measure(ctx context.Context, sc Scenario, name string) (*Run, e
 	return run, nil
 }
 
-// droplets makes the droplets a run needs (without backups when fresh) and returns those it
-// manages: all of them for each apply of a fresh account, else the last ones in listing order.
+// droplets makes the droplets a run manages and returns them: without backups for an apply
+// (and for the official provider, which turns them on itself in its set-up), with the
+// configuration's daily backups for this provider's plans and destroys.
 func (h harness) droplets(ctx context.Context, p *emulatorProc, sc Scenario, peer bool) ([]peerDroplet, error) {
 	want := sc.Resources * sc.applies()
-	if sc.FreshDroplets || peer {
-		if _, err := p.createDroplets(ctx, want, sc.ID); err != nil {
-			return nil, err
-		}
+	if err := p.createDroplets(ctx, want, sc.ID, !peer && sc.Kind != KindApply); err != nil {
+		return nil, err
 	}
 	all, err := p.droplets(ctx)
 	if err != nil {
@@ -165,10 +166,11 @@ func (h harness) prepare(ctx context.Context, base tfRun, label string, sc Scena
 		runs[i].dir = dir
 		runs[i].provider = h.s.Provider
 		if sc.Kind != KindApply {
-			// The resources must exist first. The API advertises no limit now, so the provider
-			// keeps to none and this is quick whatever the resource count.
-			if r, err := base.withDir(dir).run(ctx, tfArgs(KindApply, setupParallelism)...); err != nil {
-				return nil, fmt.Errorf("set-up apply: %w\n%s", err, r.tail)
+			// The resources must be in the state first: the droplets have their backups
+			// already, so the state Terraform would write for them is written directly, from
+			// one resource's (see writeState), and no apply of thousands is needed.
+			if err := h.writeState(ctx, base, label, sc.Resource, dir, ids(droplets[i*per:(i+1)*per])); err != nil {
+				return nil, err
 			}
 		}
 	}

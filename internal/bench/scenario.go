@@ -46,13 +46,12 @@ type Scenario struct {
 	// Resources is the number of resource instances in the configuration (of each apply, when
 	// several run at once).
 	Resources int `json:"resources"`
-	// AccountDroplets is the number of droplets in the account. When it equals Resources and
-	// FreshDroplets is set, the droplets are created without backups so that every resource has
-	// an action to run; otherwise the emulator seeds them (every other one with backups) and the
-	// configuration manages the last Resources of them in listing order, so a client that reads
-	// the account page by page cannot get lucky on page 1.
-	AccountDroplets int  `json:"account_droplets"`
-	FreshDroplets   bool `json:"fresh_droplets"`
+	// AccountDroplets is the number of droplets in the account. The managed ones are created
+	// last, so they come last in listing order and a client that reads the account page by page
+	// cannot get lucky on page 1: without backups for an apply (every resource has an action to
+	// run), with the configuration's daily backups for a plan or a destroy. The emulator seeds
+	// the others (every other one with backups).
+	AccountDroplets int `json:"account_droplets"`
 	// Parallelism is Terraform's -parallelism (Terraform's default is 10).
 	Parallelism int `json:"parallelism"`
 	// ActionType is the droplet action each resource runs, for the ideal time; empty for plans.
@@ -101,15 +100,12 @@ func Standard(short bool) []Scenario {
 		p50 = 5
 	}
 	backups := func(id string, k Kind, n, p int) Scenario {
-		s := Scenario{ID: id, Kind: k, Resource: ResourceBackups, Resources: scale(n), AccountDroplets: scale(n),
-			FreshDroplets: true, Parallelism: p}
+		s := Scenario{ID: id, Kind: k, Resource: ResourceBackups, Resources: scale(n), AccountDroplets: scale(n), Parallelism: p}
 		switch k {
 		case KindApply:
 			s.ActionType = "enable_backups"
 		case KindDestroy:
 			s.ActionType = "disable_backups"
-		default:
-			s.FreshDroplets = false
 		}
 		return s
 	}
@@ -133,7 +129,7 @@ func Standard(short bool) []Scenario {
 		withPeer(backups("destroy-backups", KindDestroy, 50, 10), "", "peer-50"),
 		withPeer(plan("plan-50", 50, 50, 2), "", "peer-50"),
 		{ID: "apply-reboots", Kind: KindApply, Resource: ResourceReboot, Resources: scale(50), AccountDroplets: scale(50),
-			FreshDroplets: true, Parallelism: 10, ActionType: "reboot"},
+			Parallelism: 10, ActionType: "reboot"},
 		backups("apply-parallel", KindApply, 100, p50),
 		plan("plan-backups", 500, 500, 10),
 		plan("plan-one", 1, 5000, 2),

@@ -2,8 +2,10 @@ package bench
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -213,5 +215,48 @@ func TestSVGIsSelfContained(t *testing.T) {
 	}
 	if !strings.Contains(out, "abc&lt;1&gt;") {
 		t.Error("the commit is not named, or not escaped")
+	}
+}
+
+func TestRepeatState(t *testing.T) {
+	tmpl := []byte(`{"version":4,"serial":3,"resources":[{"mode":"managed","type":"droplet_backups","name":"this",
+"instances":[{"index_key":0,"attributes":{"droplet_id":100007,"id":"100007","hour":4,"plan":"daily"},
+"identity":{"droplet_id":100007}}]}]}`)
+	out, err := repeatState(tmpl, []int{100007, 100008, 100009})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Serial    int `json:"serial"`
+		Resources []struct {
+			Instances []struct {
+				IndexKey   int `json:"index_key"`
+				Attributes struct {
+					DropletID int    `json:"droplet_id"`
+					ID        string `json:"id"`
+					Hour      int    `json:"hour"`
+				} `json:"attributes"`
+				Identity struct {
+					DropletID int `json:"droplet_id"`
+				} `json:"identity"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(out, &st); err != nil {
+		t.Fatal(err)
+	}
+	insts := st.Resources[0].Instances
+	if len(insts) != 3 || st.Serial != 1 {
+		t.Fatalf("%d instances, serial %d:\n%s", len(insts), st.Serial, out)
+	}
+	for i, in := range insts {
+		id := 100007 + i
+		if in.IndexKey != i || in.Attributes.DropletID != id || in.Attributes.ID != strconv.Itoa(id) ||
+			in.Identity.DropletID != id || in.Attributes.Hour != 4 {
+			t.Errorf("instance %d: %+v", i, in)
+		}
+	}
+	if _, err := repeatState([]byte(`{"resources":[]}`), []int{1}); err == nil {
+		t.Error("a template without the resource was accepted")
 	}
 }

@@ -301,3 +301,32 @@ func TestBackupPolicyReadsAfterChangesAreSingle(t *testing.T) {
 		t.Errorf("reading back %d changed droplets cost %d list pages and %d single reads", len(changed), list, single)
 	}
 }
+
+// A refresh of thousands of resources can take minutes on a busy machine. While its reads keep
+// coming, the listing that answered the first of them answers the rest; reads that stop for
+// longer than the time to live, or a listing older than its maximum age, list again.
+func TestBackupPolicyListingLiveWhileReadsKeepComing(t *testing.T) {
+	clk := newFakeClock()
+	r := startEmulator(t, emulator.Options{Now: clk.Now})
+	ids := createDroplets(r.Server, 1000, emulator.DropletSpec{})
+	cfg := testConfig(r)
+	cfg.clock = clk
+	c := newTestClient(t, cfg)
+	refresh(t, c, ids, 10)
+	if list, _ := policyRequests(r.Server.Stats()); list < 5 {
+		t.Fatalf("the first reads listed %d pages; the account has 5", list)
+	}
+	r.Server.ResetStats()
+	for k := range 25 {
+		clk.After(5 * time.Second)
+		refresh(t, c, ids[k*40:(k+1)*40], 10)
+	}
+	if st := r.Server.Stats(); st.TotalRequests != 0 {
+		t.Errorf("reads every 5 s for 2 minutes cost %d requests (%v); the listing should answer them", st.TotalRequests, st.Requests)
+	}
+	clk.After(policyTTL + time.Second)
+	refresh(t, c, ids[:20], 10)
+	if st := r.Server.Stats(); st.TotalRequests == 0 {
+		t.Error("after a pause longer than the time to live the listing still answered")
+	}
+}
