@@ -36,6 +36,9 @@ const (
 	// firstAnswerPoll) before going out without it.
 	firstAnswerWait = 2 * time.Second
 	firstAnswerPoll = 10 * time.Millisecond
+	// othersMargin: while other clients use the account, a twentieth of the budget is kept for
+	// their requests not yet seen.
+	othersMargin = 20
 	// learnedHold is how long a limit learnt from a 429 holds before the limiter tries more.
 	learnedHold = 5 * time.Minute
 	// hourWindow is the window RateLimit-Remaining describes.
@@ -68,6 +71,9 @@ type limiter struct {
 	counted    bool  // one with the account's count (RateLimit-Limit as well) was seen
 	apiLimit   int   // RateLimit-Limit
 	seenOthers int64 // the most requests not this Client's the account has counted so far
+	// othersActive is when other clients' requests were last seen growing (zero: never, or only
+	// before this Client's first answer).
+	othersActive time.Time
 	remID      int64 // which request's answer the remaining count below comes from
 	remBase    int64 // RateLimit-Remaining of that answer plus this Client's requests up to it:
 	// what is left of the hour is remBase - sent
@@ -164,6 +170,12 @@ func (l *limiter) delayLocked(now time.Time) (time.Duration, string) {
 		hold(now.Add(firstAnswerPoll), "waiting for the first answer to learn what is left of the rate limit")
 	}
 	if b := l.budgetLocked(); b > 0 {
+		if !l.othersActive.IsZero() && now.Sub(l.othersActive) < budgetWindow {
+			// Other clients' latest requests show only in this Client's later answers: while
+			// they are active, keep a margin for those not seen yet, as many as this Client has
+			// on their way (the other's are likely as many), and at least a twentieth.
+			b = max(1, b-max(b/othersMargin, int(l.sent-l.answered)))
+		}
 		if used := l.usedLocked(); used >= b {
 			hold(l.freedLocked(used-b+1), l.budgetReason(b))
 		}

@@ -366,8 +366,9 @@ func TestTwoClientsShareTheAccountBudget(t *testing.T) {
 		if st.TotalRequests != 600 || st.RateLimited != 0 {
 			t.Errorf("%d requests, %d answered 429; want 600 and none", st.TotalRequests, st.RateLimited)
 		}
-		// Each sees the other's requests one answer late, so a few may overlap at the edges.
-		if st.PeakPerMinute > defaultBudgetPerMinute+20 {
+		// Each sees the other's requests an answer or two late: when both start at once, a few
+		// more than the budget go out in the first second; each keeps a margin for them.
+		if st.PeakPerMinute > defaultBudgetPerMinute*11/10 {
 			t.Errorf("the account saw %d requests in one minute; the budget is %d for both together", st.PeakPerMinute, defaultBudgetPerMinute)
 		}
 	})
