@@ -74,8 +74,8 @@ type limiter struct {
 	// othersActive is when other clients' requests were last seen growing (zero: never, or only
 	// before this Client's first answer).
 	othersActive time.Time
-	remID      int64 // which request's answer the remaining count below comes from
-	remBase    int64 // RateLimit-Remaining of that answer plus this Client's requests up to it:
+	remID        int64 // which request's answer the remaining count below comes from
+	remBase      int64 // RateLimit-Remaining of that answer plus this Client's requests up to it:
 	// what is left of the hour is remBase - sent
 	reset time.Time
 
