@@ -2,7 +2,8 @@
 # applied and destroyed over five cycles against the emulator with 20% of requests answered 5xx,
 # 20% of action responses lost, a per-minute rate limit that provokes 429s, and busy droplets.
 # After every apply and destroy it checks convergence, state against the API, and that exactly
-# the required actions were started. `make test` runs a short version (DROPLET_SOAK=short).
+# the required actions were started, and reports the share of requests answered 429 (at most 1 %,
+# with the default http_retry_max). `make test` runs a short version (DROPLET_SOAK=short).
 #
 #   make soak SOAK_CYCLES=3            # fewer cycles
 #   make soak SOAK_RATE_LIMIT=60       # a harsher rate limit (slower: ~550 requests per cycle)

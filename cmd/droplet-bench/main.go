@@ -1,6 +1,7 @@
 // Command droplet-bench measures the provider with the real terraform binary against the emulator
-// program, for the provider's own strategy and for the official provider's behaviour, and prints
-// the figures as tables and JSON. `make bench` builds the binaries and runs it; see BENCHMARKS.md.
+// program, beside the official DigitalOcean provider when -peer names its binary, and prints the
+// figures as tables, JSON and an SVG chart. `make bench` builds the binaries and runs it; see
+// BENCHMARKS.md.
 package main
 
 import (
@@ -40,12 +41,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 	emulatorBin := fs.String("emulator", ".bench/bin/droplet-emulator", "droplet-emulator binary")
 	workDir := fs.String("workdir", ".bench", "directory for workspaces, logs and the CLI configuration")
 	out := fs.String("out", ".bench/results.json", "where to write the JSON report")
+	chart := fs.String("chart", ".bench/scale.svg", "where to write the chart of wall time and requests against droplet count")
+	peer := fs.String("peer", "", "the official provider's binary (terraform-provider-digitalocean), measured beside this one; empty: none")
 	scenarios := fs.String("scenarios", "", "comma-separated scenario IDs to run (default: all)")
 	short := fs.Bool("short", false, "divide every scenario's size by ten: a quick smoke run")
 	latency := fs.Duration("latency", time.Duration(def.Latency), "emulator latency per request")
 	actionDuration := fs.Duration("action-duration", time.Duration(def.ActionDuration), "how long actions run")
 	snapshot := fs.Duration("snapshot-duration", time.Duration(def.ActionDurations["snapshot"]), "how long snapshot actions run")
-	timeout := fs.Duration("timeout", 20*time.Minute, "limit for each terraform command")
+	timeout := fs.Duration("timeout", 30*time.Minute, "limit for each terraform command")
 	strict := fs.Bool("strict", false, "exit with status 1 when a target is missed")
 	list := fs.Bool("list", false, "list the scenarios and exit")
 	commit := fs.String("commit", "", "what was measured, for the report (default: git describe --always --dirty)")
@@ -80,7 +83,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rep, err := bench.Execute(ctx, bench.Settings{
-		Terraform: *terraform, Provider: *provider, Emulator: *emulatorBin, WorkDir: *workDir,
+		Terraform: *terraform, Provider: *provider, Emulator: *emulatorBin, Peer: *peer, WorkDir: *workDir,
 		Emulated: emu, CommandTimeout: *timeout, Progress: stderr, ProviderLogLevel: *providerLog,
 	}, selected)
 	if rep != nil {
@@ -92,10 +95,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if werr := rep.WriteJSON(*out); werr != nil {
 			return errors.Join(err, werr)
 		}
+		if werr := rep.WriteSVG(*chart); werr != nil {
+			return errors.Join(err, werr)
+		}
 		if werr := rep.WriteTables(stdout); werr != nil {
 			return errors.Join(err, werr)
 		}
-		if _, werr := fmt.Fprintf(stdout, "\nJSON: %s\n", *out); werr != nil {
+		if _, werr := fmt.Fprintf(stdout, "\nJSON: %s\nChart: %s\n", *out, *chart); werr != nil {
 			return errors.Join(err, werr)
 		}
 	}

@@ -2,27 +2,25 @@ package bench
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
-// Strategies the provider can be measured with.
+// The runs of a scenario.
 const (
-	// StrategyDefault is the provider as shipped: shared waiter, batched reads, request budget.
-	StrategyDefault = "default"
-	// StrategyBaseline is the official provider's behaviour (DROPLET_PROVIDER_STRATEGY=baseline):
-	// first poll after 10 s, then every 3 s, one request per action and per read.
-	StrategyBaseline = "baseline"
-	// VariantNoop is the default strategy against actions that complete at once: Terraform's own
-	// overhead plus the requests' latency, with nothing to wait for.
-	VariantNoop = "noop"
+	// RunProvider is this provider as shipped.
+	RunProvider = "droplet"
+	// RunNoop is this provider against actions that complete at once and an API without rate
+	// limits: Terraform's own time plus the requests' latency, with nothing to wait for.
+	RunNoop = "noop"
+	// RunPeer is the official DigitalOcean provider, configured as its users do it.
+	RunPeer = "peer"
 )
 
 // Settings say what to run and with which binaries.
@@ -30,6 +28,8 @@ type Settings struct {
 	Terraform string // terraform binary
 	Provider  string // terraform-provider-droplet binary
 	Emulator  string // droplet-emulator binary
+	// Peer is the official provider's binary (terraform-provider-digitalocean); empty: no peer.
+	Peer string
 	// WorkDir holds workspaces, logs and the CLI configuration (".bench").
 	WorkDir  string
 	Emulated EmulatorSettings
@@ -37,14 +37,14 @@ type Settings struct {
 	CommandTimeout time.Duration
 	// Progress receives one line per measured command.
 	Progress io.Writer
-	// ProviderLogLevel, when set (e.g. "debug"), writes the provider's log of each measured
+	// ProviderLogLevel, when set (e.g. "debug"), writes the providers' log of each measured
 	// command next to its terraform log, to see which requests a missed target comes from.
 	// Logging costs time: figures from such a run are for diagnosis only.
 	ProviderLogLevel string
 }
 
-// DefaultEmulatorSettings are the issue's: 30 ms per request, 3 s actions, 20 s snapshots, and
-// DigitalOcean's rate limits.
+// DefaultEmulatorSettings are the measured conditions: 30 ms per request, 3 s actions, 20 s
+// snapshots, and DigitalOcean's rate limits.
 func DefaultEmulatorSettings() EmulatorSettings {
 	return EmulatorSettings{
 		Latency:            Duration(30 * time.Millisecond),
@@ -55,15 +55,22 @@ func DefaultEmulatorSettings() EmulatorSettings {
 	}
 }
 
-// Run is one measured terraform command.
+// Run is one measured terraform command (or several at once, for a scenario of several applies).
 type Run struct {
-	Variant        string         `json:"variant"`
+	Name           string         `json:"name"`
+	Lane           string         `json:"lane,omitempty"`
 	WallSeconds    float64        `json:"wall_seconds"`
 	TotalRequests  int            `json:"total_requests"`
 	PeakPerMinute  int            `json:"peak_per_minute"`
 	RateLimited    int            `json:"rate_limited"`
 	Requests       map[string]int `json:"requests"`
 	ActionsStarted map[string]int `json:"actions_started"`
+	// CPUSeconds is the user and system time of terraform and its plugins.
+	CPUSeconds float64 `json:"cpu_seconds"`
+	// MemoryMB is the provider's peak resident memory (0 where /proc cannot tell).
+	MemoryMB float64 `json:"memory_mb,omitempty"`
+	// Walls holds each apply's wall time when several ran at once (WallSeconds is the longest).
+	Walls []float64 `json:"walls,omitempty"`
 	// PlanChanges is set when a plan scenario's plan was not empty (it should be).
 	PlanChanges bool   `json:"plan_changes,omitempty"`
 	Error       string `json:"error,omitempty"`
@@ -84,22 +91,26 @@ type ScenarioResult struct {
 	// ActionSeconds is how long each of the scenario's actions runs on the emulator.
 	ActionSeconds float64 `json:"action_seconds,omitempty"`
 	Waves         int     `json:"waves,omitempty"`
-	// OverheadSeconds is the no-op run's wall time; IdealSeconds = ActionSeconds × Waves + OverheadSeconds.
+	// Floor is the fewest requests the scenario can take (see floor), FloorDetail what they are.
+	Floor       int    `json:"floor,omitempty"`
+	FloorDetail string `json:"floor_detail,omitempty"`
+	// OverheadSeconds is the no-op run's wall time; IdealSeconds is
+	// max(ActionSeconds × Waves, Floor ÷ the request budget) + OverheadSeconds.
 	OverheadSeconds float64  `json:"overhead_seconds,omitempty"`
 	IdealSeconds    float64  `json:"ideal_seconds,omitempty"`
 	Ratios          Ratios   `json:"ratios"`
 	Targets         []Target `json:"targets"`
-	// Notes are what a reader of the figures must know: a baseline that cannot be the official
-	// provider's behaviour, a target no strategy can reach, a reference run that needed a retry.
+	// Notes are what a reader of the figures must know: a target that cannot be reached, a
+	// reference run that needed a retry, a run measured beside others.
 	Notes []string `json:"notes,omitempty"`
 }
 
-// Ratios compare the default strategy with the baseline and the ideal (0 when not measured).
+// Ratios compare this provider's run with the ideal, the floor and the peer (0 = not measured).
 type Ratios struct {
-	WallVsIdeal        float64 `json:"wall_vs_ideal,omitempty"`
-	WallVsBaseline     float64 `json:"wall_vs_baseline,omitempty"`
-	RequestsVsBaseline float64 `json:"requests_vs_baseline,omitempty"`
-	PeakVsBaseline     float64 `json:"peak_vs_baseline,omitempty"`
+	WallVsIdeal     float64 `json:"wall_vs_ideal,omitempty"`
+	RequestsVsFloor float64 `json:"requests_vs_floor,omitempty"`
+	WallVsPeer      float64 `json:"wall_vs_peer,omitempty"`
+	RequestsVsPeer  float64 `json:"requests_vs_peer,omitempty"`
 }
 
 // Report is everything one run of the harness measured.
@@ -109,6 +120,7 @@ type Report struct {
 	Command   string           `json:"command"`
 	Machine   Machine          `json:"machine"`
 	Emulated  EmulatorSettings `json:"emulator"`
+	Peer      string           `json:"peer,omitempty"`
 	Scenarios []ScenarioResult `json:"scenarios"`
 }
 
@@ -124,78 +136,170 @@ func (r *Report) Passed() bool {
 	return true
 }
 
-// Execute measures the scenarios one after the other (never concurrently: on a small machine
-// parallel runs would measure each other). A failed command is recorded in its Run and the
-// harness goes on; only a broken set-up (binaries, emulator) is an error.
+// job is one run of one scenario.
+type job struct {
+	scenario int
+	run      string
+	lane     string
+}
+
+// Execute measures the scenarios. Runs without a lane go first, one at a time (on a small
+// machine, parallel runs would measure each other's CPU); then the lanes run side by side. A
+// failed command is recorded in its Run and the harness goes on; only a broken set-up
+// (binaries, emulator) is an error.
 func Execute(ctx context.Context, s Settings, scenarios []Scenario) (*Report, error) {
 	if s.CommandTimeout <= 0 {
-		s.CommandTimeout = 20 * time.Minute
+		s.CommandTimeout = 30 * time.Minute
 	}
 	if s.Progress == nil {
 		s.Progress = io.Discard
 	}
-	for _, p := range []*string{&s.Terraform, &s.Provider, &s.Emulator, &s.WorkDir} {
+	paths := []*string{&s.Terraform, &s.Provider, &s.Emulator, &s.WorkDir}
+	if s.Peer != "" {
+		paths = append(paths, &s.Peer)
+	}
+	for _, p := range paths {
 		abs, err := filepath.Abs(*p)
 		if err != nil {
 			return nil, err
 		}
 		*p = abs
 	}
-	for name, p := range map[string]string{"terraform": s.Terraform, "provider": s.Provider, "emulator": s.Emulator} {
+	bins := map[string]string{"terraform": s.Terraform, "provider": s.Provider, "emulator": s.Emulator}
+	if s.Peer != "" {
+		bins["peer"] = s.Peer
+	}
+	for name, p := range bins {
 		if st, err := os.Stat(p); err != nil || st.IsDir() {
 			return nil, fmt.Errorf("%s binary %s not found", name, p)
 		}
 	}
-	if err := os.MkdirAll(s.WorkDir, 0o755); err != nil {
-		return nil, err
-	}
-	// dev_overrides wants a directory holding a binary named after the provider.
-	providerDir := filepath.Join(s.WorkDir, "provider")
-	if err := os.MkdirAll(providerDir, 0o755); err != nil {
-		return nil, err
-	}
-	link := filepath.Join(providerDir, "terraform-provider-droplet")
-	_ = os.Remove(link)
-	if err := os.Symlink(s.Provider, link); err != nil {
-		return nil, fmt.Errorf("link provider binary: %w", err)
-	}
-	cliConfig := filepath.Join(s.WorkDir, "terraformrc")
-	if err := writeCLIConfig(cliConfig, providerDir); err != nil {
+	cliConfig, err := prepareWorkDir(s)
+	if err != nil {
 		return nil, err
 	}
 
-	rep := &Report{Started: time.Now().UTC(), Machine: describeMachine(ctx, s.Terraform), Emulated: s.Emulated}
-	h := harness{s: s, cliConfig: cliConfig}
-	for _, sc := range WithTitles(scenarios) {
-		res := ScenarioResult{Scenario: sc, Runs: map[string]*Run{}}
-		variants := []string{StrategyDefault, StrategyBaseline}
-		if sc.RunsActions() {
-			variants = append([]string{VariantNoop}, variants...)
+	scenarios = WithTitles(scenarios)
+	rep := &Report{Started: time.Now().UTC(), Machine: describeMachine(ctx, s.Terraform), Emulated: s.Emulated, Peer: s.Peer}
+	results := make([]ScenarioResult, len(scenarios))
+	var alone []job
+	lanes := map[string][]job{}
+	var laneOrder []string
+	add := func(j job) {
+		if j.lane == "" {
+			alone = append(alone, j)
+			return
 		}
-		for _, v := range variants {
-			run, err := h.measure(ctx, sc, v)
-			if err == nil && v == VariantNoop && !run.OK() {
-				// The no-op run is the harness's reference for the ideal time, not a measurement of
-				// the strategy: one failure is retried on a fresh emulator and recorded, so a flaky
-				// error still shows without leaving the scenario without an ideal.
-				progress(s.Progress, "%-16s %-9s failed (%s), measuring again\n", sc.ID, v, run.Error)
-				first := run
-				if run, err = h.measure(ctx, sc, v); err == nil {
-					run.FailedAttempts = append(run.FailedAttempts, first.Error)
-				}
-			}
-			if err != nil {
-				return rep, fmt.Errorf("%s (%s): %w", sc.ID, v, err)
-			}
-			res.Runs[v] = run
-			progress(s.Progress, "%-16s %-9s %8.1f s %6d requests  peak %4d/60 s  %3d × 429  %s\n",
-				sc.ID, v, run.WallSeconds, run.TotalRequests, run.PeakPerMinute, run.RateLimited, status(run))
+		if _, ok := lanes[j.lane]; !ok {
+			laneOrder = append(laneOrder, j.lane)
 		}
-		evaluate(&res, s.Emulated)
-		rep.Scenarios = append(rep.Scenarios, res)
+		lanes[j.lane] = append(lanes[j.lane], j)
 	}
+	for i, sc := range scenarios {
+		results[i] = ScenarioResult{Scenario: sc, Runs: map[string]*Run{}}
+		if sc.RunsActions() {
+			add(job{scenario: i, run: RunNoop})
+		}
+		add(job{scenario: i, run: RunProvider, lane: sc.Lane})
+		if sc.Peer && s.Peer != "" {
+			add(job{scenario: i, run: RunPeer, lane: sc.PeerLane})
+		}
+	}
+
+	h := harness{s: s, cliConfig: cliConfig}
+	var mu sync.Mutex
+	var failures []error
+	do := func(j job) {
+		sc := scenarios[j.scenario]
+		run, err := h.measure(ctx, sc, j.run)
+		if err == nil && j.run == RunNoop && !run.OK() {
+			// The no-op run is the harness's reference for the ideal time, not a measurement of
+			// the provider: one failure is retried on a fresh emulator and recorded, so a flaky
+			// error still shows without leaving the scenario without an ideal.
+			progress(s.Progress, "%-17s %-7s failed (%s), measuring again\n", sc.ID, j.run, run.Error)
+			first := run
+			if run, err = h.measure(ctx, sc, j.run); err == nil {
+				run.FailedAttempts = append(run.FailedAttempts, first.Error)
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			failures = append(failures, fmt.Errorf("%s (%s): %w", sc.ID, j.run, err))
+			return
+		}
+		run.Lane = j.lane
+		results[j.scenario].Runs[j.run] = run
+		progress(s.Progress, "%-17s %-7s %8.1f s %6d requests  peak %4d/60 s  %3d × 429  %s\n",
+			sc.ID, j.run, run.WallSeconds, run.TotalRequests, run.PeakPerMinute, run.RateLimited, status(run))
+	}
+	for _, j := range alone {
+		if do(j); len(failures) > 0 || ctx.Err() != nil {
+			break
+		}
+	}
+	if len(failures) == 0 && ctx.Err() == nil {
+		if len(laneOrder) > 0 {
+			progress(s.Progress, "now %d lanes side by side: %s\n", len(laneOrder), strings.Join(laneOrder, ", "))
+		}
+		var wg sync.WaitGroup
+		for _, name := range laneOrder {
+			wg.Add(1)
+			go func(js []job) {
+				defer wg.Done()
+				for _, j := range js {
+					mu.Lock()
+					stop := len(failures) > 0
+					mu.Unlock()
+					if stop || ctx.Err() != nil {
+						return
+					}
+					do(j)
+				}
+			}(lanes[name])
+		}
+		wg.Wait()
+	}
+	for i := range results {
+		evaluate(&results[i], s.Emulated)
+	}
+	rep.Scenarios = results
 	rep.Finished = time.Now().UTC()
-	return rep, nil
+	rep.Machine.LoadAfter = loadAverage()
+	if len(failures) > 0 {
+		return rep, errors.Join(failures...)
+	}
+	return rep, ctx.Err()
+}
+
+// prepareWorkDir links the binaries where dev_overrides expect them and writes the CLI
+// configuration; it returns the configuration's path.
+func prepareWorkDir(s Settings) (string, error) {
+	link := func(dir, name, target string) error {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		l := filepath.Join(dir, name)
+		_ = os.Remove(l)
+		if err := os.Symlink(target, l); err != nil {
+			return fmt.Errorf("link %s: %w", name, err)
+		}
+		return nil
+	}
+	// dev_overrides wants a directory holding a binary named after the provider.
+	providerDir := filepath.Join(s.WorkDir, "provider")
+	if err := link(providerDir, "terraform-provider-droplet", s.Provider); err != nil {
+		return "", err
+	}
+	peerDir := ""
+	if s.Peer != "" {
+		peerDir = filepath.Join(s.WorkDir, "peer")
+		if err := link(peerDir, "terraform-provider-digitalocean", s.Peer); err != nil {
+			return "", err
+		}
+	}
+	cliConfig := filepath.Join(s.WorkDir, "terraformrc")
+	return cliConfig, writeCLIConfig(cliConfig, providerDir, peerDir)
 }
 
 // progress reports to the person watching; a failed write there must not stop a measurement.
@@ -222,119 +326,6 @@ func lastLine(out string) string {
 		}
 	}
 	return strings.TrimSpace(lines[len(lines)-1])
-}
-
-type harness struct {
-	s         Settings
-	cliConfig string
-}
-
-// measure runs one scenario for one variant against a fresh emulator process.
-func (h harness) measure(ctx context.Context, sc Scenario, variant string) (*Run, error) {
-	name := sc.ID + "-" + variant
-	logFile, err := openLog(filepath.Join(h.s.WorkDir, "logs"), name+".log")
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = logFile.Close() }() // written to by terraform and the emulator only
-	run := &Run{Variant: variant, Log: logFile.Name()}
-
-	emu := h.s.Emulated
-	if variant == VariantNoop {
-		emu.ActionDuration, emu.ActionDurations = 0, nil
-	}
-	seeded := sc.AccountDroplets
-	if sc.FreshDroplets {
-		seeded = 0
-	}
-	token := randomToken()
-	p, err := startEmulator(ctx, h.s.Emulator, emu, seeded, token, logFile)
-	if err != nil {
-		return nil, err
-	}
-	defer p.stop()
-
-	// Reach the starting state without counting it.
-	saved, err := p.liftLimits(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("lift emulator limits: %w", err)
-	}
-	var ids []int
-	if sc.FreshDroplets {
-		ids, err = p.createDroplets(ctx, sc.Resources, sc.ID)
-	} else {
-		ids, err = p.dropletIDs(ctx)
-		if err == nil && len(ids) < sc.Resources {
-			err = fmt.Errorf("the account has %d droplets, the scenario needs %d", len(ids), sc.Resources)
-		}
-		if err == nil {
-			ids = ids[len(ids)-sc.Resources:]
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("prepare droplets: %w", err)
-	}
-	dir := filepath.Join(h.s.WorkDir, "runs", name)
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, err
-	}
-	if err := writeWorkspace(dir, sc.Resource, ids); err != nil {
-		return nil, err
-	}
-	tf := tfRun{
-		terraform: h.s.Terraform, dir: dir, cliConfig: h.cliConfig, endpoint: p.url, token: token,
-		timeout: h.s.CommandTimeout, log: logFile,
-	}
-	if sc.Kind != KindApply {
-		// The resources must exist first. The baseline strategy has no client-side budget, and
-		// actions finish at once here, so this is quick whatever the resource count.
-		setup := tf
-		setup.baseline = true
-		if r, err := setup.run(ctx, "apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=50"); err != nil {
-			return nil, fmt.Errorf("set-up apply: %w\n%s", err, r.tail)
-		}
-	}
-	if err := p.restoreLimits(ctx, saved); err != nil {
-		return nil, fmt.Errorf("restore emulator limits: %w", err)
-	}
-	if err := p.resetStats(ctx); err != nil {
-		return nil, fmt.Errorf("reset emulator stats: %w", err)
-	}
-
-	tf.baseline = variant == StrategyBaseline
-	if h.s.ProviderLogLevel != "" {
-		tf.providerLog = filepath.Join(h.s.WorkDir, "logs", name+".provider.log")
-		tf.providerLogLevel = h.s.ProviderLogLevel
-		_ = os.Remove(tf.providerLog)
-	}
-	res, runErr := tf.run(ctx, tfArgs(sc.Kind, sc.Parallelism)...)
-	run.WallSeconds = res.wall.Seconds()
-	run.PlanChanges = res.changes
-	if runErr != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		run.Error = runErr.Error()
-		if l := lastLine(res.tail); strings.HasPrefix(l, "Error:") {
-			run.Error += " (" + l + ")"
-		}
-		run.Output = res.tail
-	}
-	st, err := p.stats(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read emulator stats: %w", err)
-	}
-	run.TotalRequests, run.PeakPerMinute, run.RateLimited = st.TotalRequests, st.PeakPerMinute, st.RateLimited
-	run.Requests, run.ActionsStarted = st.Requests, st.ActionsStarted
-	return run, nil
-}
-
-func randomToken() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return "dop_v1_" + hex.EncodeToString(b)
 }
 
 // ErrTargetsMissed is returned by callers that want a non-zero exit when a target failed.

@@ -7,14 +7,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 )
 
-// TestHarnessSmoke runs two tiny scenarios end to end with the real terraform binary: it proves
-// the harness builds, starts the emulator program, drives terraform for both strategies and writes
-// a well-formed report. It asserts what was done, never how fast.
+// TestHarnessSmoke runs tiny scenarios end to end with the real terraform binary: it proves the
+// harness builds, starts the emulator program, drives terraform (and the official provider when
+// BENCH_PEER names it), runs two applies at once, and writes a well-formed report and chart. It
+// asserts what was done, never how fast.
 func TestHarnessSmoke(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("runs terraform: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH, or have terraform on PATH)")
@@ -38,20 +40,29 @@ func TestHarnessSmoke(t *testing.T) {
 			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
 		}
 	}
+	peer := os.Getenv("BENCH_PEER")
+	if peer != "" && !filepath.IsAbs(peer) {
+		peer = filepath.Join(root, peer)
+	}
 
 	scenarios := []Scenario{
 		{ID: "apply", Kind: KindApply, Resource: ResourceBackups, Resources: 2, AccountDroplets: 2,
-			FreshDroplets: true, Parallelism: 10, ActionType: "enable_backups"},
+			Parallelism: 10, ActionType: "enable_backups", Peer: true, PeerLane: "peer"},
 		{ID: "plan", Kind: KindPlan, Resource: ResourceBackups, Resources: 2, AccountDroplets: 4,
 			Parallelism: 10, MaxRequests: 10},
+		{ID: "destroy", Kind: KindDestroy, Resource: ResourceBackups, Resources: 3, AccountDroplets: 3,
+			Parallelism: 10, ActionType: "disable_backups"},
+		{ID: "two", Kind: KindApply, Resource: ResourceBackups, Resources: 2, AccountDroplets: 4, Applies: 2,
+			Parallelism: 10, ActionType: "enable_backups", Lane: "two"},
 	}
 	var progress bytes.Buffer
 	rep, err := Execute(ctx, Settings{
 		Terraform: terraform,
 		Provider:  filepath.Join(bin, "terraform-provider-droplet"),
 		Emulator:  filepath.Join(bin, "droplet-emulator"),
+		Peer:      peer,
 		WorkDir:   filepath.Join(dir, "work"),
-		// Actions that finish at once: the baseline then never waits its 10 s for a first poll.
+		// Actions that finish at once keep the smoke run short.
 		Emulated:       EmulatorSettings{RateLimitPerMinute: 250, RateLimitPerHour: 5000},
 		CommandTimeout: 2 * time.Minute,
 		Progress:       &progress,
@@ -63,7 +74,6 @@ func TestHarnessSmoke(t *testing.T) {
 	if err := rep.WriteJSON(path); err != nil {
 		t.Fatal(err)
 	}
-
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -78,9 +88,15 @@ func TestHarnessSmoke(t *testing.T) {
 		t.Fatalf("got %d scenarios, want %d", len(got.Scenarios), len(scenarios))
 	}
 	for _, s := range got.Scenarios {
-		want := []string{StrategyDefault, StrategyBaseline}
+		want := []string{RunProvider}
 		if s.RunsActions() {
-			want = append(want, VariantNoop)
+			want = append(want, RunNoop)
+		}
+		if s.Peer && peer != "" {
+			want = append(want, RunPeer)
+		}
+		if len(s.Runs) != len(want) {
+			t.Errorf("%s: runs %v, want %v", s.ID, sortedKeys(s.Runs), want)
 		}
 		for _, v := range want {
 			run := s.Runs[v]
@@ -97,30 +113,46 @@ func TestHarnessSmoke(t *testing.T) {
 				t.Errorf("%s/%s: log: %v", s.ID, v, err)
 			}
 		}
-		if len(s.Targets) == 0 {
-			t.Errorf("%s: no targets evaluated", s.ID)
+		if len(s.Targets) == 0 || s.Floor == 0 {
+			t.Errorf("%s: %d targets, floor %d", s.ID, len(s.Targets), s.Floor)
 		}
 	}
 	apply := got.Scenarios[0]
-	if n := apply.Runs[StrategyDefault].ActionsStarted["enable_backups"]; n != 2 {
+	if n := apply.Runs[RunProvider].ActionsStarted["enable_backups"]; n != 2 {
 		t.Errorf("apply started %d enable_backups actions, want 2", n)
 	}
+	if run := apply.Runs[RunPeer]; run != nil && run.ActionsStarted["enable_backups"] != 2 {
+		t.Errorf("the official provider started %v, want 2 enable_backups (its imports not counted)", run.ActionsStarted)
+	}
 	// The plan scenario's set-up (an apply) must not be counted.
-	if n := got.Scenarios[1].Runs[StrategyBaseline].ActionsStarted["enable_backups"]; n != 0 {
+	if n := got.Scenarios[1].Runs[RunProvider].ActionsStarted["enable_backups"]; n != 0 {
 		t.Errorf("plan counted %d enable_backups actions from its set-up", n)
 	}
-	if got.Scenarios[1].Runs[StrategyDefault].PlanChanges {
+	if got.Scenarios[1].Runs[RunProvider].PlanChanges {
 		t.Errorf("the plan after the set-up apply is not empty")
+	}
+	if n := got.Scenarios[2].Runs[RunProvider].ActionsStarted["disable_backups"]; n != 3 {
+		t.Errorf("destroy started %d disable_backups actions, want 3 (its set-up none)", n)
+	}
+	two := got.Scenarios[3].Runs[RunProvider]
+	if len(two.Walls) != 2 || two.ActionsStarted["enable_backups"] != 4 {
+		t.Errorf("two applies at once: walls %v, actions %v; want 2 walls and 4 enable_backups", two.Walls, two.ActionsStarted)
+	}
+	if two.MemoryMB <= 0 && runtime.GOOS == "linux" {
+		t.Errorf("no memory figure for the provider")
 	}
 
 	var tables strings.Builder
 	if err := got.WriteTables(&tables); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"apply 2 droplet_backups", "plan 2 droplet_backups among 4 droplets", "requests by route"} {
+	for _, want := range []string{"apply 2 droplet_backups", "plan 2 droplet_backups among 4 droplets", "2 applies at once", "requests by route"} {
 		if !strings.Contains(tables.String(), want) {
 			t.Errorf("tables lack %q:\n%s", want, tables.String())
 		}
+	}
+	if peer == "" && !strings.Contains(tables.String(), "No peer") {
+		t.Errorf("without a peer the tables must say so:\n%s", tables.String())
 	}
 }
 
@@ -147,111 +179,5 @@ func TestSelect(t *testing.T) {
 	}
 	if _, err := Select(all, "nope"); err == nil || !strings.Contains(err.Error(), "apply-parallel") {
 		t.Errorf("unknown ID: err = %v, want one listing the known IDs", err)
-	}
-}
-
-func TestStandardScenarios(t *testing.T) {
-	for _, s := range WithTitles(Standard(false)) {
-		if s.Title == "" || s.Parallelism < 1 || s.Resources < 1 || s.AccountDroplets < s.Resources {
-			t.Errorf("bad scenario %+v", s)
-		}
-	}
-	byID := map[string]Scenario{}
-	for _, s := range Standard(false) {
-		byID[s.ID] = s
-	}
-	if s := byID["apply-parallel"]; s.Waves() != 2 || s.Parallelism != 50 {
-		t.Errorf("apply-parallel: %d waves at -parallelism=%d, want 2 at 50", s.Waves(), s.Parallelism)
-	}
-	if s := byID["apply-backups"]; s.Waves() != 5 {
-		t.Errorf("apply-backups: %d waves, want 5", s.Waves())
-	}
-	for _, s := range Standard(true) {
-		if s.Resources < 1 || s.AccountDroplets < s.Resources {
-			t.Errorf("short scenario %+v", s)
-		}
-	}
-}
-
-func TestEvaluate(t *testing.T) {
-	emu := DefaultEmulatorSettings()
-	res := ScenarioResult{
-		Scenario: Scenario{ID: "a", Kind: KindApply, Resources: 50, Parallelism: 10, ActionType: "reboot"},
-		Runs: map[string]*Run{
-			VariantNoop:      {WallSeconds: 5},
-			StrategyDefault:  {WallSeconds: 21, TotalRequests: 120, PeakPerMinute: 120},
-			StrategyBaseline: {WallSeconds: 60, TotalRequests: 500, PeakPerMinute: 480, RateLimited: 3},
-		},
-	}
-	evaluate(&res, emu)
-	if res.IdealSeconds != 20 || res.Waves != 5 {
-		t.Fatalf("ideal %.1f s over %d waves, want 20 s over 5", res.IdealSeconds, res.Waves)
-	}
-	pass := map[string]bool{}
-	for _, tg := range res.Targets {
-		pass[tg.Name] = tg.Pass
-	}
-	want := map[string]bool{
-		"wall ≤ 1.2 × ideal":        true, // 21/20
-		"wall ≤ 0.4 × baseline":     true, // 21/60
-		"requests ≤ 0.3 × baseline": true, // 120/500
-		"peak ≤ 200 per 60 s":       true, // 120
-		"no 429s":                   true, // the baseline's 429s do not count against the default
-		"not slower than baseline":  true, // 21 < 60
-	}
-	for name, p := range want {
-		if got, ok := pass[name]; !ok || got != p {
-			t.Errorf("target %q: pass = %v (present %v), want %v", name, got, ok, p)
-		}
-	}
-
-	if len(res.Notes) != 0 {
-		t.Errorf("unexpected notes %q", res.Notes)
-	}
-
-	// A baseline quicker than 10 s per wave cannot be the official provider's; POSTs above 0.3 ×
-	// the baseline make the requests target unreachable. Both are noted.
-	res.Runs[StrategyBaseline] = &Run{WallSeconds: 18, TotalRequests: 150}
-	res.Runs[StrategyDefault] = &Run{WallSeconds: 18, TotalRequests: 138, Requests: map[string]int{"POST /v2/droplets/{id}/actions": 50}}
-	res.Targets, res.Notes = nil, nil
-	evaluate(&res, emu)
-	if len(res.Notes) != 2 || !strings.Contains(res.Notes[0], "sooner than the official") ||
-		!strings.Contains(res.Notes[1], "50 action POSTs alone are ×0.33") {
-		t.Errorf("notes = %q", res.Notes)
-	}
-
-	res.Runs[StrategyBaseline] = &Run{WallSeconds: 60, TotalRequests: 500, PeakPerMinute: 480, RateLimited: 3}
-	res.Runs[StrategyDefault] = &Run{WallSeconds: 30, TotalRequests: 200, PeakPerMinute: 201}
-	res.Targets, res.Notes = nil, nil
-	evaluate(&res, emu)
-	for _, tg := range res.Targets {
-		if tg.Name == "no 429s" || tg.Name == "not slower than baseline" {
-			continue
-		}
-		if tg.Pass {
-			t.Errorf("target %q passed with %s", tg.Name, tg.Detail)
-		}
-	}
-
-	// Sub-second commands that send the same requests differ by noise, not by strategy.
-	for _, c := range []struct {
-		def, base float64
-		pass      bool
-	}{{0.347, 0.334, true}, {0.5, 0.3, false}, {55, 53, true}, {60, 53, false}} {
-		one := ScenarioResult{Scenario: Scenario{ID: "p", Kind: KindPlan},
-			Runs: map[string]*Run{StrategyDefault: {WallSeconds: c.def, TotalRequests: 1}, StrategyBaseline: {WallSeconds: c.base, TotalRequests: 1}}}
-		evaluate(&one, emu)
-		for _, tg := range one.Targets {
-			if tg.Name == "not slower than baseline" && tg.Pass != c.pass {
-				t.Errorf("%.3f s vs baseline %.3f s: pass = %v, want %v (%s)", c.def, c.base, tg.Pass, c.pass, tg.Detail)
-			}
-		}
-	}
-
-	failed := ScenarioResult{Scenario: Scenario{ID: "p", Kind: KindPlan, MaxRequests: 2},
-		Runs: map[string]*Run{StrategyDefault: {Error: "terraform plan exited with status 1"}}}
-	evaluate(&failed, emu)
-	if len(failed.Targets) != 1 || failed.Targets[0].Pass {
-		t.Errorf("a failed run must fail its scenario, got %+v", failed.Targets)
 	}
 }

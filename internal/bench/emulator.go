@@ -198,31 +198,41 @@ func (p *emulatorProc) restoreLimits(ctx context.Context, saved json.RawMessage)
 	return p.do(ctx, http.MethodPut, "/_emulator/faults", saved, nil)
 }
 
-// createDroplets adds droplets without backups through the control endpoint (not counted).
-func (p *emulatorProc) createDroplets(ctx context.Context, n int, prefix string) ([]int, error) {
-	ids := make([]int, 0, n)
+// createDroplets adds droplets through the control endpoint (not counted): without backups, or
+// with the daily backups the benchmark's configuration asks for.
+func (p *emulatorProc) createDroplets(ctx context.Context, n int, prefix string, backups bool) error {
 	for i := range n {
-		var out struct {
-			Droplet struct {
-				ID int `json:"id"`
-			} `json:"droplet"`
-		}
 		spec := map[string]any{"name": fmt.Sprintf("%s-%d", prefix, i+1), "tags": []string{"bench"}}
-		if err := p.do(ctx, http.MethodPost, "/_emulator/droplets", spec, &out); err != nil {
-			return nil, err
+		if backups {
+			spec["backups"] = true
+			spec["backup_policy"] = map[string]any{"plan": "daily", "hour": 4}
 		}
-		ids = append(ids, out.Droplet.ID)
+		if err := p.do(ctx, http.MethodPost, "/_emulator/droplets", spec, nil); err != nil {
+			return err
+		}
 	}
-	return ids, nil
+	return nil
 }
 
-// dropletIDs lists every droplet of the account through the API, in listing order.
-func (p *emulatorProc) dropletIDs(ctx context.Context) ([]int, error) {
-	var ids []int
+// droplets lists every droplet of the account through the API, in listing order, with what
+// the official provider's configuration must repeat of each.
+func (p *emulatorProc) droplets(ctx context.Context) ([]peerDroplet, error) {
+	var all []peerDroplet
 	for page := 1; ; page++ {
 		var out struct {
 			Droplets []struct {
-				ID int `json:"id"`
+				ID    int      `json:"id"`
+				Name  string   `json:"name"`
+				Tags  []string `json:"tags"`
+				Image struct {
+					Slug string `json:"slug"`
+				} `json:"image"`
+				Size struct {
+					Slug string `json:"slug"`
+				} `json:"size"`
+				Region struct {
+					Slug string `json:"slug"`
+				} `json:"region"`
 			} `json:"droplets"`
 			Meta struct {
 				Total int `json:"total"`
@@ -232,12 +242,21 @@ func (p *emulatorProc) dropletIDs(ctx context.Context) ([]int, error) {
 			return nil, err
 		}
 		for _, d := range out.Droplets {
-			ids = append(ids, d.ID)
+			all = append(all, peerDroplet{ID: d.ID, Name: d.Name, Size: d.Size.Slug, Image: d.Image.Slug,
+				Region: d.Region.Slug, Tags: append([]string{}, d.Tags...)})
 		}
-		if len(out.Droplets) == 0 || len(ids) >= out.Meta.Total {
-			return ids, nil
+		if len(out.Droplets) == 0 || len(all) >= out.Meta.Total {
+			return all, nil
 		}
 	}
+}
+
+func ids(ds []peerDroplet) []int {
+	out := make([]int, len(ds))
+	for i, d := range ds {
+		out[i] = d.ID
+	}
+	return out
 }
 
 // Duration is a time.Duration that reads and writes as "30ms" in JSON.

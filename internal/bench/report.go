@@ -25,6 +25,10 @@ type Machine struct {
 	Go        string `json:"go"`
 	Terraform string `json:"terraform"`
 	Commit    string `json:"commit,omitempty"`
+	// LoadBefore and LoadAfter are the load averages (1, 5, 15 minutes) when the harness
+	// started and ended: above the CPU count, others were using the machine too.
+	LoadBefore string `json:"load_before,omitempty"`
+	LoadAfter  string `json:"load_after,omitempty"`
 }
 
 func describeMachine(ctx context.Context, terraform string) Machine {
@@ -33,6 +37,7 @@ func describeMachine(ctx context.Context, terraform string) Machine {
 		Terraform: terraformVersion(ctx, terraform),
 	}
 	m.CPUModel = procField("/proc/cpuinfo", "model name")
+	m.LoadBefore = loadAverage()
 	if kb := procField("/proc/meminfo", "MemTotal"); kb != "" {
 		if n, err := strconv.ParseFloat(strings.Fields(kb)[0], 64); err == nil {
 			m.MemoryGiB = strconv.FormatFloat(n/(1<<20), 'f', 1, 64)
@@ -42,6 +47,19 @@ func describeMachine(ctx context.Context, terraform string) Machine {
 		m.Commit = strings.TrimSpace(string(out))
 	}
 	return m
+}
+
+// loadAverage reads /proc/loadavg's three load averages ("" elsewhere).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // procField reads "key : value" from a /proc file (Linux only; empty elsewhere).
@@ -71,96 +89,6 @@ func (r *Report) WriteJSON(path string) error {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
-}
-
-// WriteTables prints the figures as Markdown tables (readable in a terminal, pasteable into
-// BENCHMARKS.md): the figures per run, the ratios and targets per scenario, and the requests by
-// route, which say which request pattern a missed target comes from.
-func (r *Report) WriteTables(w io.Writer) error {
-	p := &printer{w: w}
-	p.printf("Emulator: %s latency per request, actions %s", r.Emulated.Latency, r.Emulated.ActionDuration)
-	for _, k := range sortedKeys(r.Emulated.ActionDurations) {
-		p.printf(" (%s %s)", k, r.Emulated.ActionDurations[k])
-	}
-	p.printf(", rate limit %d/min and %d/h.\n", r.Emulated.RateLimitPerMinute, r.Emulated.RateLimitPerHour)
-	p.printf("Machine: %s/%s, %d CPUs %s, %s GiB, %s, terraform %s, commit %s.\n\n",
-		r.Machine.OS, r.Machine.Arch, r.Machine.CPUs, r.Machine.CPUModel, r.Machine.MemoryGiB,
-		r.Machine.Go, r.Machine.Terraform, r.Machine.Commit)
-
-	t := table{head: []string{"scenario", "run", "wall s", "API requests", "peak / 60 s", "429s", "result"}}
-	for _, s := range r.Scenarios {
-		for _, v := range []string{StrategyDefault, StrategyBaseline, VariantNoop} {
-			run := s.Runs[v]
-			if run == nil {
-				continue
-			}
-			t.add(s.Title, v, secs(run.WallSeconds), strconv.Itoa(run.TotalRequests), strconv.Itoa(run.PeakPerMinute),
-				strconv.Itoa(run.RateLimited), status(run))
-		}
-	}
-	t.write(p)
-	p.printf("\n")
-
-	t = table{head: []string{"scenario", "ideal s", "wall / ideal", "wall / baseline", "requests / baseline", "peak / 60 s", "429s", "targets"}}
-	for _, s := range r.Scenarios {
-		def := s.Runs[StrategyDefault]
-		ideal, vsIdeal := "–", "–"
-		if s.IdealSeconds > 0 {
-			ideal, vsIdeal = f1(s.IdealSeconds), f2(s.Ratios.WallVsIdeal)
-		}
-		passed := 0
-		for _, tg := range s.Targets {
-			if tg.Pass {
-				passed++
-			}
-		}
-		verdict := fmt.Sprintf("%d/%d pass", passed, len(s.Targets))
-		peak, limited := "–", "–"
-		if def != nil {
-			peak, limited = strconv.Itoa(def.PeakPerMinute), strconv.Itoa(def.RateLimited)
-		}
-		t.add(s.Title, ideal, vsIdeal, f2(s.Ratios.WallVsBaseline), f2(s.Ratios.RequestsVsBaseline), peak, limited, verdict)
-	}
-	t.write(p)
-	p.printf("\n")
-
-	t = table{head: []string{"scenario", "target", "", "figures"}}
-	for _, s := range r.Scenarios {
-		for _, tg := range s.Targets {
-			mark := "PASS"
-			if !tg.Pass {
-				mark = "FAIL"
-			}
-			t.add(s.ID, tg.Name, mark, tg.Detail)
-		}
-	}
-	t.write(p)
-	p.printf("\n")
-
-	var anyNote bool
-	for _, s := range r.Scenarios {
-		for _, n := range s.Notes {
-			if !anyNote {
-				p.printf("Notes:\n")
-				anyNote = true
-			}
-			p.printf("- %s: %s\n", s.ID, n)
-		}
-	}
-	if anyNote {
-		p.printf("\n")
-	}
-
-	t = table{head: []string{"scenario", "run", "requests by route"}}
-	for _, s := range r.Scenarios {
-		for _, v := range []string{StrategyDefault, StrategyBaseline} {
-			if run := s.Runs[v]; run != nil {
-				t.add(s.ID, v, routes(run.Requests))
-			}
-		}
-	}
-	t.write(p)
-	return p.err
 }
 
 func routes(m map[string]int) string {

@@ -1,12 +1,13 @@
 // Package bench measures the provider the way users feel it: the real terraform binary runs
-// against the emulator program (cmd/droplet-emulator) with per-request latency and realistic action
-// durations, and every scenario is measured for the provider's own strategy and for a baseline that
-// behaves like the official DigitalOcean provider, in the same run.
+// against the emulator program (cmd/droplet-emulator) with per-request latency, realistic action
+// durations and DigitalOcean's rate limits. The backups scenarios are also run, when one is
+// configured, by the official DigitalOcean provider configured as its users do it, so that both
+// are measured against the same emulator in the same run.
 //
-// Each measured command gets a fresh emulator process, so no scenario inherits another's requests,
+// Each measured command gets a fresh emulator process, so no run inherits another's requests,
 // rate-limit window or droplet state. Work needed only to reach the starting state (creating
-// droplets, applying the resources a plan scenario refreshes) runs with the emulator's limits,
-// latency and action durations lifted and is never counted.
+// droplets, importing them, applying the resources a plan or destroy scenario starts from) runs
+// with the emulator's limits, latency and action durations lifted and is never counted.
 package bench
 
 import (
@@ -42,22 +43,32 @@ type Scenario struct {
 	Title    string   `json:"title"`
 	Kind     Kind     `json:"kind"`
 	Resource Resource `json:"resource"`
-	// Resources is the number of resource instances in the configuration.
+	// Resources is the number of resource instances in the configuration (of each apply, when
+	// several run at once).
 	Resources int `json:"resources"`
-	// AccountDroplets is the number of droplets in the account. When it equals Resources and
-	// FreshDroplets is set, the droplets are created without backups so that every resource has
-	// an action to run; otherwise the emulator seeds them (every other one with backups) and the
-	// configuration manages the last Resources of them in listing order, so a client that reads
-	// the account page by page cannot get lucky on page 1.
-	AccountDroplets int  `json:"account_droplets"`
-	FreshDroplets   bool `json:"fresh_droplets"`
+	// AccountDroplets is the number of droplets in the account. The managed ones are created
+	// last, so they come last in listing order and a client that reads the account page by page
+	// cannot get lucky on page 1: without backups for an apply (every resource has an action to
+	// run), with the configuration's daily backups for a plan or a destroy. The emulator seeds
+	// the others (every other one with backups).
+	AccountDroplets int `json:"account_droplets"`
 	// Parallelism is Terraform's -parallelism (Terraform's default is 10).
 	Parallelism int `json:"parallelism"`
 	// ActionType is the droplet action each resource runs, for the ideal time; empty for plans.
 	ActionType string `json:"action_type,omitempty"`
-	// MaxRequests is the issue's ceiling on API requests for the scenario (0 = none beyond the
-	// ratio to baseline).
+	// MaxRequests is a fixed ceiling on the scenario's API requests (0 = only the floor's).
 	MaxRequests int `json:"max_requests,omitempty"`
+	// Peer: the official provider runs the scenario too, when one is configured.
+	Peer bool `json:"peer,omitempty"`
+	// Applies is how many terraform applies run at once against one account, each with its own
+	// Resources droplets (0 = one).
+	Applies int `json:"applies,omitempty"`
+	// Lane and PeerLane place the provider's and the peer's runs. Runs with an empty lane are
+	// measured alone, one after the other; then the lanes run side by side, the runs of one lane
+	// one after the other. Only runs whose time is set by the request budget or by the official
+	// provider's fixed waits, not by the CPU, go in lanes.
+	Lane     string `json:"lane,omitempty"`
+	PeerLane string `json:"peer_lane,omitempty"`
 }
 
 // RunsActions reports whether the scenario waits for droplet actions, and so has an ideal time
@@ -72,8 +83,11 @@ func (s Scenario) Waves() int {
 	return int(math.Ceil(float64(s.Resources) / float64(s.Parallelism)))
 }
 
-// Standard returns the scenarios of the issue. With short set, every size is divided by ten (and
-// the parallel scenario keeps two waves), for a smoke run that still exercises every path.
+// applies is how many terraform processes the scenario runs at once.
+func (s Scenario) applies() int { return max(1, s.Applies) }
+
+// Standard returns the scenarios. With short set, every size is divided by ten (parallelism 50
+// becomes 5), for a smoke run that still exercises every path.
 func Standard(short bool) []Scenario {
 	scale := func(n int) int {
 		if short {
@@ -85,35 +99,49 @@ func Standard(short bool) []Scenario {
 	if short {
 		p50 = 5
 	}
+	backups := func(id string, k Kind, n, p int) Scenario {
+		s := Scenario{ID: id, Kind: k, Resource: ResourceBackups, Resources: scale(n), AccountDroplets: scale(n), Parallelism: p}
+		switch k {
+		case KindApply:
+			s.ActionType = "enable_backups"
+		case KindDestroy:
+			s.ActionType = "disable_backups"
+		}
+		return s
+	}
+	withPeer := func(s Scenario, lane, peerLane string) Scenario {
+		s.Peer, s.Lane, s.PeerLane = true, lane, peerLane
+		return s
+	}
+	inLane := func(s Scenario, lane string) Scenario {
+		s.Lane = lane
+		return s
+	}
+	plan := func(id string, n, account, maxRequests int) Scenario {
+		s := backups(id, KindPlan, n, 10)
+		s.AccountDroplets, s.MaxRequests = scale(account), maxRequests
+		return s
+	}
+	two := backups("two-applies", KindApply, 200, p50)
+	two.Applies, two.AccountDroplets = 2, scale(400)
 	return []Scenario{
-		{
-			ID: "apply-backups", Kind: KindApply, Resource: ResourceBackups,
-			Resources: scale(50), AccountDroplets: scale(50), FreshDroplets: true,
-			Parallelism: 10, ActionType: "enable_backups",
-		},
-		{
-			ID: "destroy-backups", Kind: KindDestroy, Resource: ResourceBackups,
-			Resources: scale(50), AccountDroplets: scale(50), FreshDroplets: true,
-			Parallelism: 10, ActionType: "disable_backups",
-		},
-		{
-			ID: "apply-reboots", Kind: KindApply, Resource: ResourceReboot,
-			Resources: scale(50), AccountDroplets: scale(50), FreshDroplets: true,
-			Parallelism: 10, ActionType: "reboot",
-		},
-		{
-			ID: "plan-backups", Kind: KindPlan, Resource: ResourceBackups,
-			Resources: scale(500), AccountDroplets: scale(500), Parallelism: 10, MaxRequests: 10,
-		},
-		{
-			ID: "plan-one", Kind: KindPlan, Resource: ResourceBackups,
-			Resources: 1, AccountDroplets: scale(5000), Parallelism: 10, MaxRequests: 2,
-		},
-		{
-			ID: "apply-parallel", Kind: KindApply, Resource: ResourceBackups,
-			Resources: scale(100), AccountDroplets: scale(100), FreshDroplets: true,
-			Parallelism: p50, ActionType: "enable_backups",
-		},
+		withPeer(backups("apply-backups", KindApply, 50, 10), "", "peer-50"),
+		withPeer(backups("destroy-backups", KindDestroy, 50, 10), "", "peer-50"),
+		withPeer(plan("plan-50", 50, 50, 2), "", "peer-50"),
+		{ID: "apply-reboots", Kind: KindApply, Resource: ResourceReboot, Resources: scale(50), AccountDroplets: scale(50),
+			Parallelism: 10, ActionType: "reboot"},
+		backups("apply-parallel", KindApply, 100, p50),
+		plan("plan-backups", 500, 500, 10),
+		plan("plan-one", 1, 5000, 2),
+		plan("plan-5000", 5000, 5000, 60),
+		withPeer(backups("apply-200", KindApply, 200, 10), "mid", "peer-200"),
+		withPeer(backups("destroy-200", KindDestroy, 200, 10), "mid", "peer-200"),
+		withPeer(plan("plan-200", 200, 200, 2), "mid", "peer-200"),
+		inLane(backups("apply-1000", KindApply, 1000, 10), "p10"),
+		inLane(backups("destroy-1000", KindDestroy, 1000, 10), "p10"),
+		inLane(backups("apply-1000-p50", KindApply, 1000, p50), "p50"),
+		inLane(backups("destroy-1000-p50", KindDestroy, 1000, p50), "p50"),
+		inLane(two, "p50"),
 	}
 }
 
@@ -135,6 +163,9 @@ func (s Scenario) describe() string {
 		what = "droplet_action reboots"
 	}
 	t := fmt.Sprintf("%s %d %s", s.Kind, s.Resources, what)
+	if s.Applies > 1 {
+		t = fmt.Sprintf("%d applies at once of %d %s each", s.Applies, s.Resources, what)
+	}
 	if s.AccountDroplets != s.Resources {
 		t += fmt.Sprintf(" among %d droplets", s.AccountDroplets)
 	}

@@ -15,24 +15,27 @@ import (
 	"time"
 )
 
-// providerSource is the provider's registry address; dev_overrides maps it to the built binary.
-const providerSource = "registry.terraform.io/dropletops/droplet"
+// Registry addresses that dev_overrides map to the binaries under test.
+const (
+	providerSource = "registry.terraform.io/dropletops/droplet"
+	peerSource     = "registry.terraform.io/digitalocean/digitalocean"
+)
 
 // writeCLIConfig writes a Terraform CLI configuration whose dev_overrides make terraform use the
-// provider binary in providerDir without `terraform init` or any download.
-func writeCLIConfig(path, providerDir string) error {
-	cfg := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    %q = %q
-  }
-  direct {}
-}
-`, providerSource, providerDir)
+// binaries in the given directories without `terraform init` or any download. peerDir is empty
+// when no peer is measured.
+func writeCLIConfig(path, providerDir, peerDir string) error {
+	overrides := fmt.Sprintf("    %q = %q\n", providerSource, providerDir)
+	if peerDir != "" {
+		overrides += fmt.Sprintf("    %q = %q\n", peerSource, peerDir)
+	}
+	cfg := "provider_installation {\n  dev_overrides {\n" + overrides + "  }\n  direct {}\n}\n"
 	return os.WriteFile(path, []byte(cfg), 0o644)
 }
 
-// configFor is the configuration a scenario applies: one resource per droplet ID, the IDs in a
-// variable so that terraform's own work stays proportional to the resource count.
+// configFor is the configuration a scenario applies with this provider: one resource per
+// droplet ID, the IDs in a variable so that terraform's own work stays proportional to the
+// resource count. The provider block is empty: endpoint and token come from the environment.
 func configFor(r Resource) string {
 	head := `terraform {
   required_providers {
@@ -69,7 +72,71 @@ resource "droplet_backups" "this" {
 	}
 }
 
-// writeWorkspace writes the configuration and its variables into dir.
+// peerConfig is how users of the official provider manage backups of droplets they already
+// have: each droplet imported into a digitalocean_droplet with an import block, then backups
+// turned on with a daily backup_policy. The droplets' attributes are the emulator's, so the
+// import plans no change of its own.
+const peerConfig = `terraform {
+  required_providers {
+    digitalocean = {
+      source = "digitalocean/digitalocean"
+    }
+  }
+}
+
+provider "digitalocean" {}
+
+variable "droplets" {
+  type = map(object({
+    id     = number
+    name   = string
+    size   = string
+    image  = string
+    region = string
+    tags   = list(string)
+  }))
+}
+
+variable "backups" {
+  type = bool
+}
+
+import {
+  for_each = var.droplets
+  to       = digitalocean_droplet.this[each.key]
+  id       = each.value.id
+}
+
+resource "digitalocean_droplet" "this" {
+  for_each = var.droplets
+  name     = each.value.name
+  size     = each.value.size
+  image    = each.value.image
+  region   = each.value.region
+  tags     = each.value.tags
+  backups  = var.backups
+
+  dynamic "backup_policy" {
+    for_each = var.backups ? [1] : []
+    content {
+      plan = "daily"
+      hour = 4
+    }
+  }
+}
+`
+
+// peerDroplet is what peerConfig needs to know of a droplet.
+type peerDroplet struct {
+	ID     int      `json:"id"`
+	Name   string   `json:"name"`
+	Size   string   `json:"size"`
+	Image  string   `json:"image"`
+	Region string   `json:"region"`
+	Tags   []string `json:"tags"`
+}
+
+// writeWorkspace writes this provider's configuration and its variables into dir.
 func writeWorkspace(dir string, r Resource, ids []int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -77,11 +144,34 @@ func writeWorkspace(dir string, r Resource, ids []int) error {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configFor(r)), 0o644); err != nil {
 		return err
 	}
-	vars, err := json.Marshal(map[string][]int{"droplet_ids": ids})
+	return writeVars(dir, map[string]any{"droplet_ids": ids})
+}
+
+// writePeerWorkspace writes the official provider's configuration, with backups on or off.
+func writePeerWorkspace(dir string, droplets []peerDroplet, backups bool) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(peerConfig), 0o644); err != nil {
+		return err
+	}
+	return setPeerBackups(dir, droplets, backups)
+}
+
+func setPeerBackups(dir string, droplets []peerDroplet, backups bool) error {
+	m := make(map[string]peerDroplet, len(droplets))
+	for _, d := range droplets {
+		m[strconv.Itoa(d.ID)] = d
+	}
+	return writeVars(dir, map[string]any{"droplets": m, "backups": backups})
+}
+
+func writeVars(dir string, vars map[string]any) error {
+	b, err := json.Marshal(vars)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "terraform.tfvars.json"), vars, 0o644)
+	return os.WriteFile(filepath.Join(dir, "terraform.tfvars.json"), b, 0o644)
 }
 
 // tfRun is one terraform invocation.
@@ -91,9 +181,10 @@ type tfRun struct {
 	cliConfig string
 	endpoint  string
 	token     string
-	baseline  bool
 	timeout   time.Duration
 	log       io.Writer
+	// provider, when set, is the plugin binary whose peak memory is sampled during the run.
+	provider string
 	// providerLog, when set, is where the provider's own log goes, at providerLogLevel.
 	providerLog, providerLogLevel string
 }
@@ -105,14 +196,19 @@ type tfResult struct {
 	// changes is set for `plan -detailed-exitcode` when the plan was not empty.
 	changes bool
 	tail    string
+	// cpu is the user and system time of terraform and the plugins it waited for.
+	cpu time.Duration
+	// memoryMB is the provider's peak resident memory (0 when not sampled).
+	memoryMB float64
 }
 
-// childEnv is the environment of terraform and the provider: the caller's, minus anything that
-// would change what is measured (another CLI configuration, logging, a real token, a strategy),
-// plus the emulator's endpoint and token.
+// childEnv is the environment of terraform and the providers: the caller's, minus anything
+// that would change what is measured (another CLI configuration, logging, a real token, the
+// official provider's own settings), plus the emulator's endpoint and token, which both
+// providers read (DIGITALOCEAN_API_URL, DIGITALOCEAN_TOKEN).
 func (r tfRun) childEnv() []string {
 	drop := []string{"TF_CLI_CONFIG_FILE=", "TF_LOG", "TF_CLI_ARGS", "TF_VAR_", "TF_DATA_DIR=", "TF_WORKSPACE=",
-		"TF_ACC", "TF_PLUGIN_CACHE_DIR=", "DIGITALOCEAN_", "DROPLET_PROVIDER_"}
+		"TF_ACC", "TF_PLUGIN_CACHE_DIR=", "DIGITALOCEAN_", "DROPLET_PROVIDER_", "SPACES_"}
 	var env []string
 next:
 	for _, kv := range os.Environ() {
@@ -130,9 +226,6 @@ next:
 		"DIGITALOCEAN_API_URL="+r.endpoint,
 		"DIGITALOCEAN_TOKEN="+r.token,
 	)
-	if r.baseline {
-		env = append(env, "DROPLET_PROVIDER_STRATEGY=baseline")
-	}
 	if r.providerLog != "" {
 		env = append(env, "TF_LOG_PROVIDER="+r.providerLogLevel, "TF_LOG_PATH="+r.providerLog)
 	}
@@ -154,8 +247,21 @@ func (r tfRun) run(ctx context.Context, args ...string) (tfResult, error) {
 	_, _ = fmt.Fprintf(r.log, "\n$ terraform %s\n", strings.Join(args, " ")) // a log line; the run matters more
 
 	start := time.Now()
-	err := cmd.Run()
+	err := cmd.Start()
+	var mem *memorySampler
+	if err == nil {
+		if r.provider != "" {
+			mem = sampleMemory(cmd.Process.Pid, r.provider)
+		}
+		err = cmd.Wait()
+	}
 	res := tfResult{wall: time.Since(start), tail: tail.String()}
+	if mem != nil {
+		res.memoryMB = mem.stop()
+	}
+	if cmd.ProcessState != nil {
+		res.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	if ctx.Err() == context.DeadlineExceeded {
 		return res, fmt.Errorf("terraform %s did not finish within %s", args[0], r.timeout)
 	}
@@ -180,7 +286,7 @@ func hasArg(args []string, a string) bool {
 	return false
 }
 
-// tfArgs are the arguments of a scenario's command.
+// tfArgs are the arguments of a command at a parallelism.
 func tfArgs(k Kind, parallelism int) []string {
 	p := "-parallelism=" + strconv.Itoa(parallelism)
 	switch k {

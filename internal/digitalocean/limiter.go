@@ -32,6 +32,13 @@ const (
 	// API later than it leaves here (latency, a new connection, a busy machine), so two requests
 	// sent a minute apart can arrive less than a minute apart.
 	windowSlack = 2 * time.Second
+	// firstAnswerWait bounds how long requests wait for a Client's first answer (polling every
+	// firstAnswerPoll) before going out without it.
+	firstAnswerWait = 2 * time.Second
+	firstAnswerPoll = 10 * time.Millisecond
+	// othersMargin: while other clients use the account, a twentieth of the budget is kept for
+	// their requests not yet seen.
+	othersMargin = 20
 	// learnedHold is how long a limit learnt from a 429 holds before the limiter tries more.
 	learnedHold = 5 * time.Minute
 	// hourWindow is the window RateLimit-Remaining describes.
@@ -58,13 +65,17 @@ type limiter struct {
 	// issued counts this Client's requests started, sent those of them not refused, and
 	// answered those answered.
 	issued, sent, answered int64
+	firstAt                time.Time // when the first request started
 
 	api        bool  // an answer with rate-limit headers was seen
 	counted    bool  // one with the account's count (RateLimit-Limit as well) was seen
 	apiLimit   int   // RateLimit-Limit
 	seenOthers int64 // the most requests not this Client's the account has counted so far
-	remID      int64 // which request's answer the remaining count below comes from
-	remBase    int64 // RateLimit-Remaining of that answer plus this Client's requests up to it:
+	// othersActive is when other clients' requests were last seen growing (zero: never, or only
+	// before this Client's first answer).
+	othersActive time.Time
+	remID        int64 // which request's answer the remaining count below comes from
+	remBase      int64 // RateLimit-Remaining of that answer plus this Client's requests up to it:
 	// what is left of the hour is remBase - sent
 	reset time.Time
 
@@ -153,7 +164,18 @@ func (l *limiter) delayLocked(now time.Time) (time.Duration, string) {
 	if l.pause.After(now) {
 		hold(l.pause, l.pauseWhy)
 	}
+	if l.answered == 0 && l.issued > 0 && now.Sub(l.firstAt) < firstAnswerWait {
+		// Until the first answer says how much of the account's limit is left (a plan's
+		// provider may have just used it up), one request goes out, not a whole burst.
+		hold(now.Add(firstAnswerPoll), "waiting for the first answer to learn what is left of the rate limit")
+	}
 	if b := l.budgetLocked(); b > 0 {
+		if !l.othersActive.IsZero() && now.Sub(l.othersActive) < budgetWindow {
+			// Other clients' latest requests show only in this Client's later answers: while
+			// they are active, keep a margin for those not seen yet, as many as this Client has
+			// on their way (the other's are likely as many), and at least a twentieth.
+			b = max(1, b-max(b/othersMargin, int(l.sent-l.answered)))
+		}
 		if used := l.usedLocked(); used >= b {
 			hold(l.freedLocked(used-b+1), l.budgetReason(b))
 		}
@@ -165,7 +187,7 @@ func (l *limiter) delayLocked(now time.Time) (time.Duration, string) {
 		// Nothing is left of the hour. At RateLimit-Reset the oldest counted request expires;
 		// then one request at a time learns how much is left.
 		if l.reset.After(now) {
-			hold(l.reset, "DigitalOcean request limit reached (RateLimit-Remaining 0 until RateLimit-Reset)")
+			hold(l.reset, "DigitalOcean request limit reached (RateLimit-Remaining 0)")
 		} else {
 			hold(now.Add(50*time.Millisecond), "waiting for the answer that says what is left of the request limit")
 		}
@@ -197,6 +219,9 @@ func (l *limiter) admitLocked(now time.Time) ticket {
 		} else {
 			l.nextPaced = later(l.nextPaced, now).Add(pace)
 		}
+	}
+	if l.issued == 0 {
+		l.firstAt = now
 	}
 	l.issued++
 	l.sent++
@@ -296,6 +321,19 @@ func (l *limiter) trimLocked(now time.Time) {
 			l.learned = 0
 		}
 	}
+}
+
+// saturated reports whether requests are waiting for the budget, or nearly all of it is used:
+// then a request saved is an action started sooner.
+func (l *limiter) saturated() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.waiting > 0 {
+		return true
+	}
+	l.trimLocked(l.clock.Now())
+	b := l.budgetLocked()
+	return b > 0 && l.usedLocked()*10 >= b*9
 }
 
 // peakPerMinute reports the most requests this limiter let through within one minute.

@@ -53,7 +53,7 @@ func (l *limiter) done(t ticket, resp *http.Response) {
 		}
 	case others > l.seenOthers:
 		l.others = append(l.others, burst{at: now, n: int(others - l.seenOthers)})
-		l.seenOthers = others
+		l.seenOthers, l.othersActive = others, now
 	}
 }
 

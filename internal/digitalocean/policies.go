@@ -3,9 +3,7 @@ package digitalocean
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -32,13 +30,26 @@ type policyReader struct {
 	ctxs      []context.Context
 	armed     bool
 	listing   chan struct{} // closed when the listing in progress ends; nil when none runs
-	arrivals  []time.Time   // recent calls, to tell a refresh of many resources from a single read
+	arrivals  []time.Time   // recent calls, to tell a burst of reads from a single read
+	// cold are the recent calls no cached listing answered for a droplet this Client had not
+	// changed: what a new listing would have answered, and so a sign it is worth its pages.
+	// Reads right after a change do not count: a listing answers only those waiting for it.
+	cold []time.Time
+	// listedAt is when the last listing of every page ended: cold reads before it were answered.
+	listedAt time.Time
+	// listings counts the listings started; live is the latest complete one, whose entries
+	// answer reads until liveUntil (pushed on by each read, up to maxListingAge after liveFrom).
+	listings, live      int
+	liveFrom, liveUntil time.Time
 }
 
 type cachedPolicy struct {
 	p       *BackupPolicy
 	at      time.Time // when the request that read it started
 	expires time.Time
+	// listing is the listing that read it (0: a single read). Entries of the latest complete
+	// listing live as long as that listing does.
+	listing int
 }
 
 type policyResult struct {
@@ -49,6 +60,7 @@ type policyResult struct {
 const (
 	policyWindow  = 25 * time.Millisecond
 	policyTTL     = 8 * time.Second
+	maxListingAge = 5 * time.Minute
 	policyPerPage = 200
 	demandWindow  = 10 * time.Second
 	// quietGap: a read this long after the previous one is not part of a burst (apply waves
@@ -80,7 +92,22 @@ func (r *policyReader) invalidate(dropletID int) {
 
 func (r *policyReader) freshLocked(id int, now time.Time) (*BackupPolicy, bool) {
 	e, ok := r.cache[id]
-	if !ok || now.After(e.expires) || !e.at.After(r.notBefore[id]) {
+	if !ok || !e.at.After(r.notBefore[id]) {
+		return nil, false
+	}
+	if e.listing != 0 && e.listing == r.live {
+		// While reads keep coming, the whole listing stays live (a refresh of thousands of
+		// resources takes minutes on a busy machine), but not forever.
+		if now.After(r.liveUntil) {
+			return nil, false
+		}
+		if until := now.Add(r.ttl); until.After(r.liveUntil) {
+			r.liveUntil = until
+			if end := r.liveFrom.Add(maxListingAge); r.liveUntil.After(end) {
+				r.liveUntil = end
+			}
+		}
+	} else if now.After(e.expires) {
 		return nil, false
 	}
 	return e.p.clone(), true
@@ -93,12 +120,15 @@ func (r *policyReader) get(ctx context.Context, id int) (*BackupPolicy, error) {
 	quiet := len(r.pending) == 0 && r.listing == nil &&
 		(len(r.arrivals) == 0 || now.Sub(r.arrivals[len(r.arrivals)-1]) > quietGap)
 	r.arrivals = append(r.arrivals, now)
-	if len(r.arrivals) > 4096 {
+	if len(r.arrivals) > 4096 || len(r.cold) > 4096 {
 		r.trimArrivalsLocked(now)
 	}
 	if p, ok := r.freshLocked(id, now); ok {
 		r.mu.Unlock()
 		return p, nil
+	}
+	if changed, ok := r.notBefore[id]; !ok || now.Sub(changed) > r.ttl {
+		r.cold = append(r.cold, now)
 	}
 	if quiet {
 		// A read out of the blue (a plan of one resource, or the first of a refresh) goes out
@@ -158,7 +188,12 @@ func (r *policyReader) flush() {
 		}
 	}
 	r.trimArrivalsLocked(now)
-	demand := len(r.arrivals)
+	demand := 0
+	for _, t := range r.cold {
+		if t.After(r.listedAt) {
+			demand++
+		}
+	}
 	total := r.total
 	r.mu.Unlock()
 	if len(pending) == 0 {
@@ -187,17 +222,22 @@ func (r *policyReader) flush() {
 }
 
 func (r *policyReader) trimArrivalsLocked(now time.Time) {
-	cut := 0
-	for cut < len(r.arrivals) && now.Sub(r.arrivals[cut]) > demandWindow {
-		cut++
+	trim := func(ts []time.Time) []time.Time {
+		cut := 0
+		for cut < len(ts) && now.Sub(ts[cut]) > demandWindow {
+			cut++
+		}
+		return append(ts[:0], ts[cut:]...)
 	}
-	r.arrivals = append(r.arrivals[:0], r.arrivals[cut:]...)
+	r.arrivals, r.cold = trim(r.arrivals), trim(r.cold)
 }
 
 // useList decides between one request per droplet and listing every policy of the account:
-// listing when its pages cost no more than the single reads (counting the reads a refresh in
-// progress is likely to bring), or, while the account's size is unknown, when page 1 is likely
-// to pay off.
+// listing when its pages cost no more than the single reads (counting, as demand, the recent
+// reads a listing would have answered: a refresh in progress brings more of them), or, while
+// the account's size is unknown, when page 1 is likely to pay off. Reads of droplets this
+// Client has just changed (an apply reading back what its action did) do not make a listing
+// worth more than the reads waiting for it.
 func (r *policyReader) useList(n, total, demand int) bool {
 	if total == 0 {
 		// A second read close behind the first means a refresh of several resources is under
@@ -206,167 +246,6 @@ func (r *policyReader) useList(n, total, demand int) bool {
 	}
 	pages := (total + policyPerPage - 1) / policyPerPage
 	return pages <= max(n, demand)
-}
-
-// list pages through GET /v2/droplets/backups/policies, answering pending reads as their
-// droplets appear, and caches the result. Page 1 tells the account's size; the other pages are
-// fetched (a few at a time) only when that costs fewer requests than asking for the missing
-// droplets singly, counting the reads a refresh in progress is likely to bring. It returns the
-// droplets it could not answer.
-func (r *policyReader) list(ctx context.Context, pending map[int][]chan policyResult, demand int) []int {
-	var mu sync.Mutex // guards pending and fetched across page goroutines
-	var fetched []int
-	fetch := func(page int) (total int, err error) {
-		at := r.c.clock.Now()
-		var root struct {
-			Policies map[string]*policyRecord `json:"policies"`
-			Meta     *struct {
-				Total int `json:"total"`
-			} `json:"meta"`
-		}
-		_, err = r.c.do(ctx, http.MethodGet, fmt.Sprintf("v2/droplets/backups/policies?page=%d&per_page=%d", page, policyPerPage), nil, &root)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if err != nil {
-			return 0, err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for k, rec := range root.Policies {
-			id, perr := strconv.Atoi(k)
-			if perr != nil || rec == nil {
-				continue
-			}
-			if !at.After(r.notBefore[id]) {
-				continue // changed by us while this page was on its way
-			}
-			p := rec.policy(id)
-			r.cache[id] = cachedPolicy{p: p, at: at, expires: at.Add(r.ttl)}
-			fetched = append(fetched, id)
-			if chs, ok := pending[id]; ok {
-				deliver(chs, policyResult{p: p.clone()})
-				delete(pending, id)
-			}
-		}
-		if root.Meta != nil && root.Meta.Total > 0 {
-			r.total = root.Meta.Total
-			total = root.Meta.Total
-		}
-		return total, nil
-	}
-
-	left := func() []int {
-		mu.Lock()
-		defer mu.Unlock()
-		out := make([]int, 0, len(pending))
-		for id := range pending {
-			out = append(out, id)
-		}
-		return out
-	}
-	total, err := fetch(1)
-	pages := (total + policyPerPage - 1) / policyPerPage
-	if err != nil || pages <= 1 {
-		r.extend(fetched)
-		return left()
-	}
-	mu.Lock()
-	missing := len(pending)
-	mu.Unlock()
-	if missing == 0 && demand <= 1 {
-		r.extend(fetched)
-		return nil
-	}
-	if pages-1 > max(missing, demand) {
-		r.extend(fetched)
-		return left()
-	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, listConcurrency)
-	for page := 2; page <= pages; page++ {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(page int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			_, _ = fetch(page)
-		}(page)
-	}
-	wg.Wait()
-	r.extend(fetched)
-	return left()
-}
-
-// extend makes a listing's entries live for the time to live from when the listing finished:
-// a long listing must not expire while the refresh it serves is still running.
-func (r *policyReader) extend(ids []int) {
-	now := r.c.clock.Now()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, id := range ids {
-		if e, ok := r.cache[id]; ok {
-			e.expires = now.Add(r.ttl)
-			r.cache[id] = e
-		}
-	}
-}
-
-// single reads each droplet's policy on its own, a few at a time.
-func (r *policyReader) single(ctx context.Context, ids []int, pending map[int][]chan policyResult) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, maxSingleReads)
-	for _, id := range ids {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(id int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			at := r.c.clock.Now()
-			p, err := r.c.getPolicy(ctx, id)
-			r.mu.Lock()
-			if err == nil && at.After(r.notBefore[id]) {
-				r.cache[id] = cachedPolicy{p: p, at: at, expires: at.Add(r.ttl)}
-			}
-			chs := pending[id]
-			r.mu.Unlock()
-			if err != nil {
-				deliver(chs, policyResult{err: err})
-				return
-			}
-			deliver(chs, policyResult{p: p})
-		}(id)
-	}
-	wg.Wait()
-}
-
-func deliver(chs []chan policyResult, res policyResult) {
-	for i, ch := range chs {
-		if i > 0 && res.p != nil {
-			res.p = res.p.clone()
-		}
-		ch <- res
-	}
-}
-
-// batchContext returns a context that lives as long as the longest-lived caller needs it, and
-// at most pollTimeout, so a hung request cannot hold a batch forever. Deadlines are wall-clock
-// times, so this uses the wall clock.
-func batchContext(parent context.Context, ctxs []context.Context) (context.Context, context.CancelFunc) {
-	limit := time.Now().Add(pollTimeout)
-	var latest time.Time
-	for _, c := range ctxs {
-		dl, ok := c.Deadline()
-		if !ok || dl.After(limit) {
-			dl = limit
-		}
-		if dl.After(latest) {
-			latest = dl
-		}
-	}
-	if latest.IsZero() {
-		latest = limit
-	}
-	return context.WithDeadline(parent, latest)
 }
 
 func queryEscape(s string) string { return url.QueryEscape(s) }

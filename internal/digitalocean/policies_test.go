@@ -268,3 +268,65 @@ func TestBackupPolicyReadAfterOwnChange(t *testing.T) {
 		wg.Wait()
 	}
 }
+
+// An apply reads back the droplets its actions changed. Those few reads cost a request each,
+// not a listing of the whole account, even right after a refresh that listed it: the earlier
+// reads were answered already, and the listing would answer only these.
+func TestBackupPolicyReadsAfterChangesAreSingle(t *testing.T) {
+	r := startEmulator(t, emulator.Options{})
+	ids := createDroplets(r.Server, 1000, emulator.DropletSpec{})
+	c := newTestClient(t, testConfig(r))
+	refresh(t, c, ids, 10)
+	if list, _ := policyRequests(r.Server.Stats()); list < 5 {
+		t.Fatalf("the refresh listed %d pages; the test needs the account listed", list)
+	}
+	r.Server.ResetStats()
+	changed := ids[100:103]
+	for _, id := range changed {
+		c.policies.invalidate(id)
+	}
+	refresh(t, c, changed, 3)
+	if list, single := policyRequests(r.Server.Stats()); list != 0 || single != len(changed) {
+		t.Errorf("reading back %d changed droplets cost %d list pages and %d single reads; want 0 and %d",
+			len(changed), list, single, len(changed))
+	}
+	// As many changed droplets as the account has pages, or more: one listing is cheaper.
+	r.Server.ResetStats()
+	changed = ids[200:260]
+	for _, id := range changed {
+		c.policies.invalidate(id)
+	}
+	refresh(t, c, changed, 60)
+	if list, single := policyRequests(r.Server.Stats()); list+single > 15 {
+		t.Errorf("reading back %d changed droplets cost %d list pages and %d single reads", len(changed), list, single)
+	}
+}
+
+// A refresh of thousands of resources can take minutes on a busy machine. While its reads keep
+// coming, the listing that answered the first of them answers the rest; reads that stop for
+// longer than the time to live, or a listing older than its maximum age, list again.
+func TestBackupPolicyListingLiveWhileReadsKeepComing(t *testing.T) {
+	clk := newFakeClock()
+	r := startEmulator(t, emulator.Options{Now: clk.Now})
+	ids := createDroplets(r.Server, 1000, emulator.DropletSpec{})
+	cfg := testConfig(r)
+	cfg.clock = clk
+	c := newTestClient(t, cfg)
+	refresh(t, c, ids, 10)
+	if list, _ := policyRequests(r.Server.Stats()); list < 5 {
+		t.Fatalf("the first reads listed %d pages; the account has 5", list)
+	}
+	r.Server.ResetStats()
+	for k := range 25 {
+		clk.After(5 * time.Second)
+		refresh(t, c, ids[k*40:(k+1)*40], 10)
+	}
+	if st := r.Server.Stats(); st.TotalRequests != 0 {
+		t.Errorf("reads every 5 s for 2 minutes cost %d requests (%v); the listing should answer them", st.TotalRequests, st.Requests)
+	}
+	clk.After(policyTTL + time.Second)
+	refresh(t, c, ids[:20], 10)
+	if st := r.Server.Stats(); st.TotalRequests == 0 {
+		t.Error("after a pause longer than the time to live the listing still answered")
+	}
+}

@@ -21,6 +21,12 @@ const (
 	// mergeWindow is how long a list poll may wait for more actions to become due, so that
 	// actions started a moment apart are answered by one request instead of one each.
 	mergeWindow = 150 * time.Millisecond
+	// mergeShare and maxMergeWindow bound the merge window of actions of a known duration.
+	mergeShare     = 8
+	maxMergeWindow = time.Second
+	// saturatedHold bounds how long a poll may wait for more actions while the request budget
+	// is used up.
+	saturatedHold = 5 * time.Second
 	// snapshotMaxAge is how old a list of the account's latest actions may be to answer
 	// FindInProgress.
 	snapshotMaxAge = time.Second
@@ -294,7 +300,7 @@ func (w *waiter) loop(ctx context.Context) {
 			ctx, w.cancel = context.WithCancel(w.c.bgCtx)
 		}
 		now := w.c.clock.Now()
-		tick := w.tickLocked()
+		tick := w.tickLocked(w.c.limiter.saturated())
 		w.mu.Unlock()
 
 		if d := tick.Sub(now); d > 0 {
@@ -315,23 +321,55 @@ func (w *waiter) loop(ctx context.Context) {
 }
 
 // tickLocked returns when the next poll goes out: when the first action is due, or a little
-// later if that lets one list request answer for more actions.
-func (w *waiter) tickLocked() time.Time {
-	var earliest time.Time
+// later if that lets one list request answer for more actions. When the request budget is what
+// everything waits for (saturated), a poll costs an action start, so it waits until every
+// action in flight is due, or for one action's duration (at most saturatedHold) past the first:
+// one poll then answers a whole wave, and so does the one listing that reads back its changes.
+func (w *waiter) tickLocked(saturated bool) time.Time {
+	var first, last *waitEntry
 	for _, e := range w.entries {
-		if earliest.IsZero() || e.next.Before(earliest) {
-			earliest = e.next
+		if first == nil || e.next.Before(first.next) {
+			first = e
+		}
+		if last == nil || e.next.After(last.next) {
+			last = e
 		}
 	}
-	tick := earliest
+	if first == nil {
+		return time.Time{}
+	}
+	tick := first.next
 	if len(w.entries) < listThreshold {
 		return tick
 	}
-	limit := earliest.Add(mergeWindow)
+	if saturated {
+		hold := saturatedHold
+		if est, ok := w.durations.estimate(first.last.Type); ok && first.timed {
+			hold = min(max(est, mergeWindow), saturatedHold)
+		}
+		if limit := tick.Add(hold); last.next.After(limit) {
+			return limit
+		}
+		return last.next
+	}
+	limit := tick.Add(w.mergeWindowLocked(first))
 	for _, e := range w.entries {
 		if e.next.After(tick) && !e.next.After(limit) {
 			tick = e.next
 		}
 	}
 	return tick
+}
+
+// mergeWindowLocked is how long the poll for an entry may wait for others to become due. For an
+// action of a known duration it is an eighth of that (at most 1 s): actions Terraform started
+// together, spread a little by the request budget, are then answered by one poll, at the cost
+// of a small fraction of their duration.
+func (w *waiter) mergeWindowLocked(e *waitEntry) time.Duration {
+	if e.timed {
+		if est, ok := w.durations.estimate(e.last.Type); ok {
+			return min(max(mergeWindow, est/mergeShare), maxMergeWindow)
+		}
+	}
+	return mergeWindow
 }

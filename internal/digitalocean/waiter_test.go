@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/digitalocean/godo"
+
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
 
@@ -173,5 +175,40 @@ func TestWaiterLearnsFromHeldBackPoll(t *testing.T) {
 	}
 	if took := clk.Now().Sub(start); took > 6*time.Second {
 		t.Errorf("the next reboot was seen completed after %v of virtual time, want about 3 s", took)
+	}
+}
+
+// When the poll goes out for actions due at different times: a moment after the first, to take
+// in those due right after it; while the request budget is used up, when the last is due, but
+// never later than one action's duration after the first.
+func TestWaiterTick(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
+	w := newWaiter(&Client{}, 0)
+	w.durations.add("enable_backups", 3*time.Second)
+	set := func(timed bool, nexts ...time.Time) {
+		w.entries = map[int]*waitEntry{}
+		for i, n := range nexts {
+			w.entries[i+1] = &waitEntry{id: i + 1, next: n, timed: timed, last: godo.Action{Type: "enable_backups", Status: "in-progress"}}
+		}
+	}
+	for _, tc := range []struct {
+		name      string
+		timed     bool
+		nexts     []time.Time
+		saturated bool
+		want      time.Time
+	}{
+		{"two actions: no merging", true, []time.Time{ms(0), ms(100)}, false, ms(0)},
+		{"unknown duration: 150 ms", false, []time.Time{ms(0), ms(100), ms(200)}, false, ms(100)},
+		{"3 s actions: an eighth of that", true, []time.Time{ms(0), ms(300), ms(400)}, false, ms(300)},
+		{"saturated: when the last is due", true, []time.Time{ms(0), ms(300), ms(2500)}, true, ms(2500)},
+		{"saturated: at most one duration past the first", true, []time.Time{ms(0), ms(300), ms(9000)}, true, ms(3000)},
+		{"saturated, unknown duration: at most 5 s", false, []time.Time{ms(0), ms(300), ms(9000)}, true, ms(5000)},
+	} {
+		set(tc.timed, tc.nexts...)
+		if got := w.tickLocked(tc.saturated); !got.Equal(tc.want) {
+			t.Errorf("%s: tick at %v, want %v", tc.name, got.Sub(t0), tc.want.Sub(t0))
+		}
 	}
 }

@@ -24,6 +24,7 @@ import (
 type soakPlan struct {
 	backups, actions, cycles int
 	faults                   faultSettings
+	full                     bool
 }
 
 func soakPlanFromEnv(t *testing.T) soakPlan {
@@ -33,7 +34,7 @@ func soakPlanFromEnv(t *testing.T) soakPlan {
 	switch mode := os.Getenv("DROPLET_SOAK"); mode {
 	case "", "short":
 	case "full":
-		plan.backups, plan.actions, plan.cycles = 100, 50, 5
+		plan.backups, plan.actions, plan.cycles, plan.full = 100, 50, 5, true
 		plan.faults.RateLimitPerMinute = 150
 	case "off":
 		t.Skip("DROPLET_SOAK=off")
@@ -128,7 +129,7 @@ func TestAccReliability_soak(t *testing.T) {
 					makeBusy()
 					expect()
 				},
-				Config: lab.providerBlock() + c.hcl(),
+				Config: soakProviderBlock(lab) + c.hcl(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					lab.checkStateMatchesAPI(),
 					lab.checkActions(),
@@ -144,7 +145,7 @@ func TestAccReliability_soak(t *testing.T) {
 						lab.expect(id, "disable_backups")
 					}
 				},
-				Config: lab.providerBlock(),
+				Config: soakProviderBlock(lab),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					lab.checkActions(),
 					checkResourceCount(0),
@@ -167,13 +168,33 @@ func TestAccReliability_soak(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps:                    steps,
 	})
+	s := lab.emu.Stats()
+	share := 0.0
+	if s.TotalRequests > 0 {
+		share = float64(s.RateLimited) / float64(s.TotalRequests)
+	}
+	t.Logf("429 share: %d of %d requests answered 429 (%.2f %%)", s.RateLimited, s.TotalRequests, 100*share)
+	if plan.full && share > 0.01 {
+		t.Errorf("%.2f %% of requests were answered 429; the provider's pace must keep it at 1 %% or less", 100*share)
+	}
 	if !t.Failed() {
-		s := lab.emu.Stats()
 		t.Logf("soak passed: %d cycles of %d droplet_backups and %d droplet_action in %s; %d requests, %d answered 5xx, "+
 			"%d action responses lost, %d answered 429, %d actions started, none doubled or missing",
 			plan.cycles, plan.backups, plan.actions, time.Since(started).Round(time.Second), s.TotalRequests, s.Faults,
 			s.LostResponses, s.RateLimited, sum(s.ActionsStarted))
 	}
+}
+
+// soakProviderBlock is the fault suite's provider block with the default http_retry_max: the
+// soak shows that pacing, not extra retries, keeps the 429s rare.
+func soakProviderBlock(l *faultLab) string {
+	return fmt.Sprintf(`provider "droplet" {
+  api_endpoint        = %q
+  token               = %q
+  http_retry_wait_min = 0.05
+  http_retry_wait_max = 0.5
+}
+`, l.env.Endpoint, l.env.Token)
 }
 
 func checkResourceCount(want int) resource.TestCheckFunc {
