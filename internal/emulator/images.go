@@ -147,7 +147,7 @@ func (s *Server) startImageActionLocked(now time.Time, imageID int, req imageAct
 		if req.Region == "" {
 			return nil, invalid("region is required for transfer")
 		}
-		if _, ok := findRegion(req.Region); !ok {
+		if !knownRegion(req.Region) {
 			return nil, invalid(fmt.Sprintf("Region %q is not a valid region.", req.Region))
 		}
 		if img.view.Type == "backup" {
