@@ -82,9 +82,7 @@ func TestExecuteDecideBusyWithOtherAction(t *testing.T) {
 // On an idle droplet a Decide job costs the decision's read, one POST and the wait: no more than
 // a job with the request.
 func TestExecuteDecideOnIdleDropletCostsNoExtraRequests(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
-	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	c := newTestClient(t, testConfig(r))
+	r, id, c := emulatedDroplet(t, emulator.Options{})
 	ctx := ctxTimeout(t, 10*time.Second)
 	c.ensureActionFloor(ctx)
 	r.Server.ResetStats()
@@ -118,9 +116,7 @@ func TestExecuteDecideOnIdleDropletCostsNoExtraRequests(t *testing.T) {
 
 // An action whose start answer is already final is not polled when waited for by ID.
 func TestWaitByIDOfInstantActionDoesNotPoll(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
-	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	c := newTestClient(t, testConfig(r))
+	r, id, c := emulatedDroplet(t, emulator.Options{})
 	ctx := ctxTimeout(t, 10*time.Second)
 	a, err := c.Start(ctx, id, ActionRequest{Type: "reboot"})
 	if err != nil {
