@@ -83,15 +83,10 @@ func TestRunExactlyOnceUnderFaults(t *testing.T) {
 func TestActionPostNotRetriedOnServerError(t *testing.T) {
 	r := startEmulator(t, emulator.Options{})
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	var posts int
-	var mu sync.Mutex
+	var posts atomic.Int32
 	c := clientBehind(t, r, func(w http.ResponseWriter, req *http.Request) {
 		if req.Method == http.MethodPost {
-			mu.Lock()
-			posts++
-			n := posts
-			mu.Unlock()
-			if n == 1 {
+			if n := posts.Add(1); n == 1 {
 				// The action starts, but the client hears a 502.
 				rec := httptest.NewRecorder()
 				r.Server.ServeHTTP(rec, req)
@@ -105,8 +100,8 @@ func TestActionPostNotRetriedOnServerError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if posts != 1 || countActions(r.Server, id, "power_cycle") != 1 {
-		t.Errorf("%d POSTs, %d actions; want 1 and 1", posts, countActions(r.Server, id, "power_cycle"))
+	if posts.Load() != 1 || countActions(r.Server, id, "power_cycle") != 1 {
+		t.Errorf("%d POSTs, %d actions; want 1 and 1", posts.Load(), countActions(r.Server, id, "power_cycle"))
 	}
 	if a.Type != "power_cycle" || a.ResourceID != id {
 		t.Errorf("adopted %+v", a)
@@ -117,15 +112,10 @@ func TestActionPostNotRetriedOnServerError(t *testing.T) {
 func TestStartRetriesWhenNothingStarted(t *testing.T) {
 	r := startEmulator(t, emulator.Options{})
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	var posts int
-	var mu sync.Mutex
+	var posts atomic.Int32
 	c := clientBehind(t, r, func(w http.ResponseWriter, req *http.Request) {
 		if req.Method == http.MethodPost {
-			mu.Lock()
-			posts++
-			n := posts
-			mu.Unlock()
-			if n <= 2 {
+			if n := posts.Add(1); n <= 2 {
 				w.WriteHeader(http.StatusInternalServerError)
 				return
 			}
@@ -135,8 +125,8 @@ func TestStartRetriesWhenNothingStarted(t *testing.T) {
 	if _, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 		t.Fatal(err)
 	}
-	if posts != 3 || countActions(r.Server, id, "reboot") != 1 {
-		t.Errorf("%d POSTs, %d reboots; want 3 and 1", posts, countActions(r.Server, id, "reboot"))
+	if posts.Load() != 3 || countActions(r.Server, id, "reboot") != 1 {
+		t.Errorf("%d POSTs, %d reboots; want 3 and 1", posts.Load(), countActions(r.Server, id, "reboot"))
 	}
 }
 
