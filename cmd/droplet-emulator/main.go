@@ -49,7 +49,9 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) error {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sig)
-	fmt.Fprintf(stdout, "listening on %s\n", r.URL)
+	if _, err := fmt.Fprintf(stdout, "listening on %s\n", r.URL); err != nil {
+		return err
+	}
 	select {
 	case <-sig:
 	case <-stop:
@@ -81,9 +83,9 @@ func parseFlags(args []string, stderr io.Writer) (emulator.Options, string, erro
 	ignore := fs.String("ignore-shutdown", "", "comma-separated droplet IDs (existing or future) whose guest ignores shutdown")
 	usageBased := fs.Bool("usage-based-backups", true, "offer the usage-based backup plans (intra_daily_4h, _6h, _12h); false serves an account without them")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: droplet-emulator [flags]\n\nServes an in-memory DigitalOcean API on a loopback address.\n\n")
+		_, _ = fmt.Fprintf(fs.Output(), "Usage: droplet-emulator [flags]\n\nServes an in-memory DigitalOcean API on a loopback address.\n\n")
 		fs.PrintDefaults()
-		fmt.Fprintf(fs.Output(), "\nThe control endpoints under /_emulator/ change most of these while it runs (PUT /_emulator/faults).\n")
+		_, _ = fmt.Fprintf(fs.Output(), "\nThe control endpoints under /_emulator/ change most of these while it runs (PUT /_emulator/faults).\n")
 	}
 	if err := fs.Parse(args); err != nil {
 		return emulator.Options{}, "", err

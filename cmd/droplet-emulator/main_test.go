@@ -48,7 +48,7 @@ func get(t *testing.T, url, token string, out any) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if out != nil {
 		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 			t.Fatal(err)
@@ -89,7 +89,12 @@ func TestFlags(t *testing.T) {
 		"-rate-limit-per-minute", "7", "-rate-limit-per-hour", "70", "-fault-rate", "0.25",
 		"-lost-response-rate", "0.5", "-errored-rate", "0.1", "-latency", "1ms", "-seed", "9",
 		"-droplets", "2", "-ignore-shutdown", "100001", "-usage-based-backups=false")
-	defer func() { close(stop); <-done }()
+	defer func() {
+		close(stop)
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
 	var f map[string]any
 	if code := get(t, url+"/_emulator/faults", "", &f); code != 200 {
 		t.Fatalf("faults: %d", code)

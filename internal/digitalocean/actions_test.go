@@ -83,15 +83,10 @@ func TestRunExactlyOnceUnderFaults(t *testing.T) {
 func TestActionPostNotRetriedOnServerError(t *testing.T) {
 	r := startEmulator(t, emulator.Options{})
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	var posts int
-	var mu sync.Mutex
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	var posts atomic.Int32
+	c := clientBehind(t, r, func(w http.ResponseWriter, req *http.Request) {
 		if req.Method == http.MethodPost {
-			mu.Lock()
-			posts++
-			n := posts
-			mu.Unlock()
-			if n == 1 {
+			if n := posts.Add(1); n == 1 {
 				// The action starts, but the client hears a 502.
 				rec := httptest.NewRecorder()
 				r.Server.ServeHTTP(rec, req)
@@ -100,17 +95,13 @@ func TestActionPostNotRetriedOnServerError(t *testing.T) {
 			}
 		}
 		r.Server.ServeHTTP(w, req)
-	}))
-	defer srv.Close()
-	cfg := testConfig(r)
-	cfg.APIEndpoint = srv.URL
-	c := newTestClient(t, cfg)
+	})
 	a, err := c.Start(ctxTimeout(t, 10*time.Second), id, ActionRequest{Type: "power_cycle"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if posts != 1 || countActions(r.Server, id, "power_cycle") != 1 {
-		t.Errorf("%d POSTs, %d actions; want 1 and 1", posts, countActions(r.Server, id, "power_cycle"))
+	if posts.Load() != 1 || countActions(r.Server, id, "power_cycle") != 1 {
+		t.Errorf("%d POSTs, %d actions; want 1 and 1", posts.Load(), countActions(r.Server, id, "power_cycle"))
 	}
 	if a.Type != "power_cycle" || a.ResourceID != id {
 		t.Errorf("adopted %+v", a)
@@ -121,30 +112,21 @@ func TestActionPostNotRetriedOnServerError(t *testing.T) {
 func TestStartRetriesWhenNothingStarted(t *testing.T) {
 	r := startEmulator(t, emulator.Options{})
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	var posts int
-	var mu sync.Mutex
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	var posts atomic.Int32
+	c := clientBehind(t, r, func(w http.ResponseWriter, req *http.Request) {
 		if req.Method == http.MethodPost {
-			mu.Lock()
-			posts++
-			n := posts
-			mu.Unlock()
-			if n <= 2 {
+			if n := posts.Add(1); n <= 2 {
 				w.WriteHeader(http.StatusInternalServerError)
 				return
 			}
 		}
 		r.Server.ServeHTTP(w, req)
-	}))
-	defer srv.Close()
-	cfg := testConfig(r)
-	cfg.APIEndpoint = srv.URL
-	c := newTestClient(t, cfg)
+	})
 	if _, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "reboot"}}); err != nil {
 		t.Fatal(err)
 	}
-	if posts != 3 || countActions(r.Server, id, "reboot") != 1 {
-		t.Errorf("%d POSTs, %d reboots; want 3 and 1", posts, countActions(r.Server, id, "reboot"))
+	if posts.Load() != 3 || countActions(r.Server, id, "reboot") != 1 {
+		t.Errorf("%d POSTs, %d reboots; want 3 and 1", posts.Load(), countActions(r.Server, id, "reboot"))
 	}
 }
 
@@ -211,9 +193,7 @@ func TestBusyDropletWaitEndsWithContext(t *testing.T) {
 
 // The wait ends with its context, promptly, naming droplet, action and last status.
 func TestWaitEndsWithContext(t *testing.T) {
-	r := startEmulator(t, emulator.Options{ActionDuration: time.Hour})
-	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	c := newTestClient(t, testConfig(r))
+	r, id, c := emulatedDroplet(t, emulator.Options{ActionDuration: time.Hour})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
@@ -251,9 +231,7 @@ func TestWaitEndsWithContext(t *testing.T) {
 }
 
 func TestFindInProgress(t *testing.T) {
-	r := startEmulator(t, emulator.Options{ActionDuration: 20 * time.Millisecond})
-	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	c := newTestClient(t, testConfig(r))
+	r, id, c := emulatedDroplet(t, emulator.Options{ActionDuration: 20 * time.Millisecond})
 	ctx := ctxTimeout(t, 10*time.Second)
 	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "snapshot", Name: "old"}}); err != nil {
 		t.Fatal(err)
@@ -355,7 +333,7 @@ func TestActionBodies(t *testing.T) {
 	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
 	var mu sync.Mutex
 	var bodies []map[string]any
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	c := clientBehind(t, r, func(w http.ResponseWriter, req *http.Request) {
 		if req.Method == http.MethodPost {
 			data, _ := io.ReadAll(req.Body)
 			var m map[string]any
@@ -366,11 +344,7 @@ func TestActionBodies(t *testing.T) {
 			req.Body = io.NopCloser(strings.NewReader(string(data)))
 		}
 		r.Server.ServeHTTP(w, req)
-	}))
-	defer srv.Close()
-	cfg := testConfig(r)
-	cfg.APIEndpoint = srv.URL
-	c := newTestClient(t, cfg)
+	})
 	ctx := ctxTimeout(t, 10*time.Second)
 	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "daily", Hour: intPtr(0)}}}); err != nil {
 		t.Fatal(err)
@@ -537,7 +511,7 @@ func TestStartAfterSameTypeBusyWithLostAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	c := clientBehind(t, r, func(w http.ResponseWriter, req *http.Request) {
 		if req.Method != http.MethodPost {
 			r.Server.ServeHTTP(w, req)
 			return
@@ -554,11 +528,7 @@ func TestStartAfterSameTypeBusyWithLostAnswer(t *testing.T) {
 		}
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(rec.Body.Bytes())
-	}))
-	defer srv.Close()
-	cfg := testConfig(r)
-	cfg.APIEndpoint = srv.URL
-	c := newTestClient(t, cfg)
+	})
 	res, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "change_backup_policy", BackupPolicy: &Policy{Plan: "weekly", Weekday: "SAT", Hour: intPtr(16)}}})
 	if err != nil {
 		t.Fatal(err)
@@ -588,18 +558,14 @@ func TestUnsureStartIgnoresEarlierSameTypeAction(t *testing.T) {
 	}
 	shift.Store(int64(30 * time.Second)) // the next command runs a little later
 	var failed atomic.Bool
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	c := clientBehind(t, r, func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Date", now().UTC().Format(http.TimeFormat))
 		if req.Method == http.MethodPost && failed.CompareAndSwap(false, true) {
 			w.WriteHeader(http.StatusInternalServerError) // before it took effect
 			return
 		}
 		r.Server.ServeHTTP(w, req)
-	}))
-	defer srv.Close()
-	cfg := testConfig(r)
-	cfg.APIEndpoint = srv.URL
-	c := newTestClient(t, cfg)
+	})
 	a, err := c.Start(ctxTimeout(t, 10*time.Second), id, ActionRequest{Type: "reboot"})
 	if err != nil {
 		t.Fatal(err)
@@ -612,9 +578,7 @@ func TestUnsureStartIgnoresEarlierSameTypeAction(t *testing.T) {
 // FindInProgress leaves out actions this Client started: they belong to another resource of
 // the same command.
 func TestFindInProgressSkipsOwnActions(t *testing.T) {
-	r := startEmulator(t, emulator.Options{ActionDuration: time.Hour})
-	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	c := newTestClient(t, testConfig(r))
+	r, id, c := emulatedDroplet(t, emulator.Options{ActionDuration: time.Hour})
 	ctx := ctxTimeout(t, 10*time.Second)
 	if _, err := c.Start(ctx, id, ActionRequest{Type: "snapshot", Name: "mine"}); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ func TestUsageBasedPolicyBody(t *testing.T) {
 	id := r.Server.CreateDroplet(emulator.DropletSpec{Backups: true}).ID
 	var mu sync.Mutex
 	var bodies []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	c := clientBehind(t, r, func(w http.ResponseWriter, req *http.Request) {
 		if req.Method == http.MethodPost {
 			data, _ := io.ReadAll(req.Body)
 			mu.Lock()
@@ -35,11 +35,7 @@ func TestUsageBasedPolicyBody(t *testing.T) {
 			return
 		}
 		r.Server.ServeHTTP(w, req)
-	}))
-	defer srv.Close()
-	cfg := testConfig(r)
-	cfg.APIEndpoint = srv.URL
-	c := newTestClient(t, cfg)
+	})
 	p := Policy{Plan: "intra_daily_4h", Hour: intPtr(0), WindowLengthHours: intPtr(4), RetentionPeriodDays: intPtr(7)}
 	if _, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Request: ActionRequest{Type: "change_backup_policy", BackupPolicy: &p}}); err != nil {
 		t.Fatal(err)
@@ -88,9 +84,7 @@ func TestUsageBasedPolicyRefused(t *testing.T) {
 // Against an account that offers them, a usage-based plan is set in one action and reads back
 // as set; the supported plans list it with its retention range.
 func TestUsageBasedPolicyAgainstTheEmulator(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
-	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	c := newTestClient(t, testConfig(r))
+	r, id, c := emulatedDroplet(t, emulator.Options{})
 	ctx := ctxTimeout(t, 10*time.Second)
 	if _, err := c.Execute(ctx, Job{DropletID: id, Request: ActionRequest{Type: "enable_backups", BackupPolicy: &Policy{Plan: "intra_daily_6h", Hour: intPtr(0), RetentionPeriodDays: intPtr(14)}}}); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,16 @@ import (
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
 
+// executeEnableIfOff runs a Decide job with enableIfOff and fails the test if Execute fails.
+func executeEnableIfOff(t *testing.T, ctx context.Context, c *Client, id int, calls *atomic.Int32) []Result {
+	t.Helper()
+	res, err := c.Execute(ctx, Job{DropletID: id, Decide: enableIfOff(c, id, calls)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // enableIfOff is a Decide function that turns backups on unless the policy says they are.
 func enableIfOff(c *Client, id int, calls *atomic.Int32) func(context.Context, int) (*ActionRequest, error) {
 	return func(ctx context.Context, _ int) (*ActionRequest, error) {
@@ -37,10 +47,7 @@ func TestExecuteDecidesAgainAfterBusy(t *testing.T) {
 
 	c := newTestClient(t, testConfig(r))
 	var calls atomic.Int32
-	res, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Decide: enableIfOff(c, id, &calls)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := executeEnableIfOff(t, ctxTimeout(t, 10*time.Second), c, id, &calls)
 	if a := res[0].Action; a.ID != 0 || res[0].Skipped == "" {
 		t.Errorf("started action %d; the running one already enabled backups", a.ID)
 	}
@@ -64,10 +71,7 @@ func TestExecuteDecideBusyWithOtherAction(t *testing.T) {
 	}
 	c := newTestClient(t, testConfig(r))
 	var calls atomic.Int32
-	res, err := c.Execute(ctxTimeout(t, 10*time.Second), Job{DropletID: id, Decide: enableIfOff(c, id, &calls)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := executeEnableIfOff(t, ctxTimeout(t, 10*time.Second), c, id, &calls)
 	if a := res[0].Action; a.ID == 0 || a.Type != "enable_backups" || a.Status != "completed" {
 		t.Fatalf("action %+v, want a completed enable_backups", a)
 	}
@@ -82,18 +86,13 @@ func TestExecuteDecideBusyWithOtherAction(t *testing.T) {
 // On an idle droplet a Decide job costs the decision's read, one POST and the wait: no more than
 // a job with the request.
 func TestExecuteDecideOnIdleDropletCostsNoExtraRequests(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
-	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	c := newTestClient(t, testConfig(r))
+	r, id, c := emulatedDroplet(t, emulator.Options{})
 	ctx := ctxTimeout(t, 10*time.Second)
 	c.ensureActionFloor(ctx)
 	r.Server.ResetStats()
 
 	var calls atomic.Int32
-	res, err := c.Execute(ctx, Job{DropletID: id, Decide: enableIfOff(c, id, &calls)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := executeEnableIfOff(t, ctx, c, id, &calls)
 	if a := res[0].Action; a.ID == 0 || a.Status != "completed" {
 		t.Fatalf("action %+v", a)
 	}
@@ -107,7 +106,7 @@ func TestExecuteDecideOnIdleDropletCostsNoExtraRequests(t *testing.T) {
 
 	// Nothing to do: only the read.
 	r.Server.ResetStats()
-	res, err = c.Execute(ctx, Job{DropletID: id, Decide: enableIfOff(c, id, &calls)})
+	res, err := c.Execute(ctx, Job{DropletID: id, Decide: enableIfOff(c, id, &calls)})
 	if err != nil || res[0].Action.ID != 0 || res[0].Skipped == "" {
 		t.Fatalf("got %+v, %v; want nothing started", res, err)
 	}
@@ -118,9 +117,7 @@ func TestExecuteDecideOnIdleDropletCostsNoExtraRequests(t *testing.T) {
 
 // An action whose start answer is already final is not polled when waited for by ID.
 func TestWaitByIDOfInstantActionDoesNotPoll(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
-	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	c := newTestClient(t, testConfig(r))
+	r, id, c := emulatedDroplet(t, emulator.Options{})
 	ctx := ctxTimeout(t, 10*time.Second)
 	a, err := c.Start(ctx, id, ActionRequest{Type: "reboot"})
 	if err != nil {

@@ -27,25 +27,7 @@ func (c *Client) WaitDroplet(ctx context.Context, id int, done func(*godo.Drople
 	if id < 1 {
 		return nil, fmt.Errorf("%w: droplet ID %d", ErrInvalid, id)
 	}
-	interval := dropletPollFirst
-	var last *godo.Droplet
-	for {
-		d, err := c.Droplet(ctx, id)
-		if err != nil {
-			if ctx.Err() != nil {
-				return last, dropletWaitEnded(ctx, id, last)
-			}
-			return last, err
-		}
-		last = d
-		if done(d) {
-			return d, nil
-		}
-		if err := sleep(ctx, c.clock, interval); err != nil {
-			return last, dropletWaitEnded(ctx, id, last)
-		}
-		interval = min(interval*2, dropletPollMax)
-	}
+	return c.waitDropletUntil(ctx, id, done, time.Time{})
 }
 
 func dropletWaitEnded(ctx context.Context, id int, last *godo.Droplet) error {
@@ -64,7 +46,7 @@ func dropletWaitEnded(ctx context.Context, id int, last *godo.Droplet) error {
 
 // waitDropletUntil reads the droplet until done reports true or until passes on the Client's
 // clock, and returns the last droplet read; the last read is made at until, so a droplet that
-// got there just in time counts. Errors are as WaitDroplet's.
+// got there just in time counts; a zero until waits for done alone. Errors are as WaitDroplet's.
 func (c *Client) waitDropletUntil(ctx context.Context, id int, done func(*godo.Droplet) bool, until time.Time) (*godo.Droplet, error) {
 	interval := dropletPollFirst
 	var last *godo.Droplet
@@ -77,11 +59,18 @@ func (c *Client) waitDropletUntil(ctx context.Context, id int, done func(*godo.D
 			return last, err
 		}
 		last = d
-		left := until.Sub(c.clock.Now())
-		if done(d) || left <= 0 {
+		if done(d) {
 			return d, nil
 		}
-		if err := sleep(ctx, c.clock, min(interval, left)); err != nil {
+		pause := interval
+		if !until.IsZero() {
+			left := until.Sub(c.clock.Now())
+			if left <= 0 {
+				return d, nil
+			}
+			pause = min(interval, left)
+		}
+		if err := sleep(ctx, c.clock, pause); err != nil {
 			return last, dropletWaitEnded(ctx, id, last)
 		}
 		interval = min(interval*2, dropletPollMax)

@@ -12,9 +12,7 @@ import (
 )
 
 func TestWaitDropletReachesStatus(t *testing.T) {
-	r := startEmulator(t, emulator.Options{ActionDuration: 300 * time.Millisecond})
-	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	c := newTestClient(t, testConfig(r))
+	_, id, c := emulatedDroplet(t, emulator.Options{ActionDuration: 300 * time.Millisecond})
 	ctx := ctxTimeout(t, 10*time.Second)
 	if _, err := c.Start(ctx, id, ActionRequest{Type: "power_off"}); err != nil {
 		t.Fatal(err)
@@ -29,9 +27,7 @@ func TestWaitDropletReachesStatus(t *testing.T) {
 }
 
 func TestWaitDropletEndsWithContext(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
-	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	c := newTestClient(t, testConfig(r))
+	_, id, c := emulatedDroplet(t, emulator.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	d, err := c.WaitDroplet(ctx, id, func(d *godo.Droplet) bool { return d.Status == "off" })
@@ -67,9 +63,7 @@ func TestWaitDropletGone(t *testing.T) {
 // A droplet busy with an action started elsewhere is idle once that action ends, whether it
 // completed or errored.
 func TestWaitIdle(t *testing.T) {
-	r := startEmulator(t, emulator.Options{})
-	id := r.Server.CreateDroplet(emulator.DropletSpec{}).ID
-	c := newTestClient(t, testConfig(r))
+	r, id, c := emulatedDroplet(t, emulator.Options{})
 	ctx := ctxTimeout(t, 10*time.Second)
 
 	d, err := c.WaitIdle(ctx, id)

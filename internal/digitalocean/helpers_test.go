@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,24 @@ func testConfig(r *emulator.Running) Config {
 		RequestBudgetPerMinute: -1,
 		PollInterval:           50 * time.Millisecond,
 	}
+}
+
+// emulatedDroplet starts an emulator with opts holding one droplet, and a Client for it.
+func emulatedDroplet(t *testing.T, opts emulator.Options) (*emulator.Running, int, *Client) {
+	t.Helper()
+	r := startEmulator(t, opts)
+	return r, r.Server.CreateDroplet(emulator.DropletSpec{}).ID, newTestClient(t, testConfig(r))
+}
+
+// clientBehind returns a Client whose requests go through h, a loopback server in front of
+// the emulator r that can answer in its place or pass a request on to r.Server.
+func clientBehind(t *testing.T, r *emulator.Running, h http.HandlerFunc) *Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	cfg := testConfig(r)
+	cfg.APIEndpoint = srv.URL
+	return newTestClient(t, cfg)
 }
 
 func newTestClient(t *testing.T, cfg Config) *Client {

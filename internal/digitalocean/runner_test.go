@@ -102,21 +102,7 @@ func TestExecuteAdoptsOnlyWhatAnotherClientLeftRunning(t *testing.T) {
 		cancel()
 		left = res[0].Action.ID
 		next := bubbleClient(t, s, nil)
-		var wg sync.WaitGroup
-		results := make([]Result, 2)
-		for i := range results {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				res, err := next.Execute(context.Background(), Job{DropletID: id, Request: snapshot, Adopt: true})
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				results[i] = res[0]
-			}()
-		}
-		wg.Wait()
+		results := executeTwice(t, context.Background(), next, Job{DropletID: id, Request: snapshot, Adopt: true})
 		adopted := 0
 		for _, r := range results {
 			if r.Adopted {
@@ -360,20 +346,7 @@ func TestExecuteAdoptsOnlyTheJobsTypeOnce(t *testing.T) {
 			}
 			left[i] = a.ID
 		}
-		var wg sync.WaitGroup
-		results := make([]Result, 2)
-		for i := range results {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				res, err := c.Execute(ctx, Job{DropletID: ids[1], Request: ActionRequest{Type: "snapshot"}, Adopt: true})
-				if err != nil {
-					t.Error(err)
-				}
-				results[i] = res[0]
-			}()
-		}
-		wg.Wait()
+		results := executeTwice(t, ctx, c, Job{DropletID: ids[1], Request: ActionRequest{Type: "snapshot"}, Adopt: true})
 		if results[0].Adopted == results[1].Adopted {
 			t.Errorf("results %+v; want exactly one of the two jobs to adopt snapshot %d", results, left[1])
 		}
@@ -383,4 +356,25 @@ func TestExecuteAdoptsOnlyTheJobsTypeOnce(t *testing.T) {
 			}
 		}
 	})
+}
+
+// executeTwice runs job on c from two goroutines at once and returns the first result of each.
+func executeTwice(t *testing.T, ctx context.Context, c *Client, job Job) []Result {
+	t.Helper()
+	var wg sync.WaitGroup
+	results := make([]Result, 2)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := c.Execute(ctx, job)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			results[i] = res[0]
+		}()
+	}
+	wg.Wait()
+	return results
 }

@@ -29,7 +29,7 @@ func TestActionLifecycleLockAndPendingEvent(t *testing.T) {
 	}
 
 	_, _, err = e.client.DropletActions.PowerOff(e.ctx, id)
-	er := wantStatus(t, err, 422)
+	er := wantError(t, err, 422)
 	if er.Message != "Droplet already has a pending event." {
 		t.Errorf("pending-event message = %q", er.Message)
 	}
@@ -44,7 +44,7 @@ func TestActionLifecycleLockAndPendingEvent(t *testing.T) {
 	}
 	e.clock.Advance(time.Second)
 	got = must[*godo.Action](t)(e.client.Actions.Get(e.ctx, a.ID))
-	if got.Status != godo.ActionCompleted || got.CompletedAt == nil || !got.CompletedAt.Time.Equal(got.StartedAt.Time.Add(10*time.Second)) {
+	if got.Status != godo.ActionCompleted || got.CompletedAt == nil || !got.CompletedAt.Time.Equal(got.StartedAt.Add(10*time.Second)) {
 		t.Fatalf("completed action = %+v", got)
 	}
 	if e.get(id).Locked {

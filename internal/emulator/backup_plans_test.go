@@ -74,7 +74,11 @@ func TestSupportedPoliciesListUsageBasedPlans(t *testing.T) {
 	}
 	for _, p := range raw.SupportedPolicies {
 		_, hasMin := p["min_retention_period_days"]
-		usage := strings.HasPrefix(p["name"].(string), "intra_daily_")
+		name, ok := p["name"].(string)
+		if !ok {
+			t.Fatalf("policy without a name: %v", p)
+		}
+		usage := strings.HasPrefix(name, "intra_daily_")
 		if hasMin != usage || (usage && (p["min_retention_period_days"] != 1.0 || p["max_retention_period_days"] != 30.0)) {
 			t.Errorf("retention range of %v: %v – %v", p["name"], p["min_retention_period_days"], p["max_retention_period_days"])
 		}
@@ -197,7 +201,7 @@ func TestUsageBasedPlanValidation(t *testing.T) {
 			}
 			n := len(e.srv.DropletActions(target))
 			_, err := e.policyAction(target, typ, c.policy)
-			if er := wantStatus(t, err, 422); er.Message != c.want {
+			if er := wantError(t, err, 422); er.Message != c.want {
 				t.Errorf("%s %v: %q, want %q", typ, c.policy, er.Message, c.want)
 			}
 			if got := len(e.srv.DropletActions(target)); got != n {
@@ -275,7 +279,7 @@ func TestUsageBasedBackupsSwitchedOff(t *testing.T) {
 	}
 	for _, typ := range []string{"enable_backups", "change_backup_policy"} {
 		_, err := e.policyAction(id, typ, map[string]any{"plan": "intra_daily_4h", "hour": 0, "window_length_hours": 4, "retention_period_days": 7})
-		if er := wantStatus(t, err, 422); er.Message != unknown {
+		if er := wantError(t, err, 422); er.Message != unknown {
 			t.Errorf("%s: %q, want %q", typ, er.Message, unknown)
 		}
 	}
@@ -299,7 +303,7 @@ func TestUsageBasedBackupsSwitchedOff(t *testing.T) {
 		t.Errorf("plan after switching usage-based plans off: %+v", bp)
 	}
 	_, err := e.policyAction(id, "change_backup_policy", map[string]any{"plan": "intra_daily_12h", "hour": 0})
-	if er := wantStatus(t, err, 422); !strings.Contains(er.Message, `"intra_daily_12h": must be one of daily, weekly`) {
+	if er := wantError(t, err, 422); !strings.Contains(er.Message, `"intra_daily_12h": must be one of daily, weekly`) {
 		t.Errorf("change to intra_daily_12h while off: %q", er.Message)
 	}
 	if code, ae := e.controlRaw("PUT", "/_emulator/faults", `{"usage-based-backups": "no"}`); code != 400 || !strings.Contains(ae.Message, `"usage-based-backups"`) {

@@ -83,13 +83,13 @@ const (
 	weeklyRetentionDays = 28
 )
 
-func findRegion(slug string) (regionInfo, bool) {
+func knownRegion(slug string) bool {
 	for _, r := range regionCatalog {
 		if r.slug == slug {
-			return r, true
+			return true
 		}
 	}
-	return regionInfo{}, false
+	return false
 }
 
 func findSize(slug string) (sizeInfo, bool) {

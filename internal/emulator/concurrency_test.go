@@ -262,7 +262,7 @@ func (c *rawClient) do(method, path, body string, out any) int {
 		c.t.Errorf("%s %s: %v", method, path, err)
 		return 0
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode/100 == 2 && out != nil {
 		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 			c.t.Errorf("%s %s: decode: %v", method, path, err)

@@ -29,7 +29,7 @@ func (e *env) control(method, path string, body any, out any) int {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if out != nil {
 		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 			e.t.Fatalf("%s %s: %v", method, path, err)
@@ -215,7 +215,7 @@ func (e *env) controlRaw(method, path, body string) (int, emulator.APIError) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var ae emulator.APIError
 	if resp.StatusCode >= 400 {
 		if err := json.NewDecoder(resp.Body).Decode(&ae); err != nil {

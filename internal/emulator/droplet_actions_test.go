@@ -307,7 +307,7 @@ func TestActionValidation(t *testing.T) {
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {
-			er := wantStatus(t, post(body), 422)
+			er := wantError(t, post(body), 422)
 			if er.Message == "" {
 				t.Error("422 without a message")
 			}
@@ -350,7 +350,7 @@ func TestActionsByTag(t *testing.T) {
 	}
 	// A tagged droplet that is busy refuses the whole request.
 	_, _, err := e.client.DropletActions.PowerOnByTag(e.ctx, "env:prod")
-	if er := wantStatus(t, err, 422); er.Message != "Droplet already has a pending event." {
+	if er := wantError(t, err, 422); er.Message != "Droplet already has a pending event." {
 		t.Errorf("message %q", er.Message)
 	}
 	e.finish()

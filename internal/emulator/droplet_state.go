@@ -24,7 +24,7 @@ func (s *Server) createDropletLocked(now time.Time, p dropletParams) (*droplet, 
 	if !ok {
 		return nil, invalid("You specified an invalid size for Droplet creation.")
 	}
-	if _, ok := findRegion(p.region); !ok {
+	if !knownRegion(p.region) {
 		return nil, invalid("You specified an invalid region for Droplet creation.")
 	}
 	img := s.imageByRefLocked(p.image)

@@ -124,7 +124,7 @@ func (s *Server) createDroplets(r *http.Request, _ time.Time) response {
 		region = defaultRegion
 	}
 	// A region prefix such as "nyc" selects any datacenter in it.
-	if _, ok := findRegion(region); !ok {
+	if !knownRegion(region) {
 		for _, ri := range regionCatalog {
 			if strings.HasPrefix(ri.slug, region) && len(ri.slug) == len(region)+1 {
 				region = ri.slug
@@ -148,7 +148,7 @@ func (s *Server) createDroplets(r *http.Request, _ time.Time) response {
 	if _, ok := findSize(req.Size); !ok {
 		return errResponse(invalid("You specified an invalid size for Droplet creation."))
 	}
-	if _, ok := findRegion(region); !ok {
+	if !knownRegion(region) {
 		return errResponse(invalid("You specified an invalid region for Droplet creation."))
 	}
 	if i := s.imageByRefLocked(img); i == nil || i.view.Type == "admin" {

@@ -327,7 +327,7 @@ func send(t *testing.T, method, url, body string, header http.Header) (int, []by
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, bytes.TrimSpace(b)
 }

@@ -126,7 +126,14 @@ func apiStatus(err error) int {
 	return 0
 }
 
-func wantStatus(t *testing.T, err error, status int) *godo.ErrorResponse {
+// wantStatus fails the test unless err is an API error with that HTTP status.
+func wantStatus(t *testing.T, err error, status int) {
+	t.Helper()
+	_ = wantError(t, err, status)
+}
+
+// wantError is wantStatus returning the error, for tests that check its message.
+func wantError(t *testing.T, err error, status int) *godo.ErrorResponse {
 	t.Helper()
 	er, ok := err.(*godo.ErrorResponse)
 	if !ok {
@@ -150,12 +157,10 @@ func must[T any](t *testing.T) func(v T, _ *godo.Response, err error) T {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// httptestRecorder serves one request straight through the handler.
-func httptestRecorder(h http.Handler, method, path, token string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, path, nil)
-	if token != "" {
-		r.Header.Set("Authorization", "Bearer "+token)
-	}
+// httptestRecorder serves one GET with the default token straight through the handler.
+func httptestRecorder(h http.Handler, path string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	r.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	return rec

@@ -17,7 +17,7 @@ func TestUnauthorized(t *testing.T) {
 	for _, token := range []string{"", "wrong-token"} {
 		c := e.newClient(token)
 		_, resp, err := c.Droplets.List(e.ctx, nil)
-		er := wantStatus(t, err, 401)
+		er := wantError(t, err, 401)
 		if er.Message != "Unable to authenticate you." || resp.Header.Get("RateLimit-Limit") == "" {
 			t.Errorf("401 with token %q: %q headers %v", token, er.Message, resp.Header)
 		}
@@ -129,7 +129,7 @@ func TestLostResponses(t *testing.T) {
 	// godo retries the POST, which now meets the action it already started.
 	c := e.retryingClient(3)
 	_, _, err := c.DropletActions.Reboot(e.ctx, id)
-	if er := wantStatus(t, err, 422); er.Message != "Droplet already has a pending event." {
+	if er := wantError(t, err, 422); er.Message != "Droplet already has a pending event." {
 		t.Errorf("retried POST: %v", err)
 	}
 	if n := len(e.srv.DropletActions(id)); n != 2 {

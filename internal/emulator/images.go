@@ -51,12 +51,10 @@ func (s *Server) updateImage(r *http.Request, _ time.Time) response {
 	}
 	s.lock()
 	defer s.unlock()
-	img := s.st.images[id]
+	img, err := s.privateImageLocked(id)
 	switch {
-	case img == nil:
-		return errResponse(errNotFound)
-	case img.view.Public:
-		return errResponse(errForbidden)
+	case err != nil:
+		return errResponse(err)
 	case req.Name != nil && *req.Name == "":
 		return errResponse(invalid("name can not be blank"))
 	}
@@ -84,13 +82,10 @@ func (s *Server) deleteImage(r *http.Request, _ time.Time) response {
 	}
 	s.lock()
 	defer s.unlock()
-	img := s.st.images[id]
+	img, err := s.privateImageLocked(id)
 	switch {
-	case img == nil:
-		return errResponse(errNotFound)
-	case img.view.Public:
-		// Deleting a public image is refused; the exact status is undocumented.
-		return errResponse(errForbidden)
+	case err != nil:
+		return errResponse(err)
 	case img.view.Type == "backup":
 		// The API documents DELETE for snapshots and custom images only; the
 		// emulator refuses backups (convert one to a snapshot first).
@@ -98,6 +93,19 @@ func (s *Server) deleteImage(r *http.Request, _ time.Time) response {
 	}
 	s.removeImageLocked(img)
 	return response{status: http.StatusNoContent}
+}
+
+// privateImageLocked returns the account's own image id for a change: a public image is
+// refused (the exact status for that is undocumented).
+func (s *Server) privateImageLocked(id int) (*image, error) {
+	img := s.st.images[id]
+	switch {
+	case img == nil:
+		return nil, errNotFound
+	case img.view.Public:
+		return nil, errForbidden
+	}
+	return img, nil
 }
 
 // imageActionRequest is the body of POST /v2/images/{id}/actions.
@@ -147,7 +155,7 @@ func (s *Server) startImageActionLocked(now time.Time, imageID int, req imageAct
 		if req.Region == "" {
 			return nil, invalid("region is required for transfer")
 		}
-		if _, ok := findRegion(req.Region); !ok {
+		if !knownRegion(req.Region) {
 			return nil, invalid(fmt.Sprintf("Region %q is not a valid region.", req.Region))
 		}
 		if img.view.Type == "backup" {

@@ -18,13 +18,13 @@ func TestRateLimitPerMinute(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if resp.Rate.Limit != 5 || resp.Rate.Remaining != 4-i || resp.Rate.Reset.IsZero() {
+		if resp.Limit != 5 || resp.Remaining != 4-i || resp.Reset.IsZero() {
 			t.Errorf("request %d: rate %+v", i, resp.Rate)
 		}
 	}
 	_, resp, err := e.client.Droplets.List(e.ctx, nil)
-	er := wantStatus(t, err, 429)
-	if er.Message != "API rate limit exceeded." || resp.Header.Get("Retry-After") != "60" || resp.Rate.Remaining != 0 {
+	er := wantError(t, err, 429)
+	if er.Message != "API rate limit exceeded." || resp.Header.Get("Retry-After") != "60" || resp.Remaining != 0 {
 		t.Errorf("429: %q Retry-After %q rate %+v", er.Message, resp.Header.Get("Retry-After"), resp.Rate)
 	}
 	if _, _, err := e.newClient("second").Droplets.List(e.ctx, nil); err != nil {
@@ -58,7 +58,7 @@ func TestRateLimitPerHour(t *testing.T) {
 	wantStatus(t, err, 429)
 	// The oldest request (start+1m) expires an hour after it was made.
 	wantReset := start.Add(time.Minute + time.Hour).Unix()
-	if resp.Rate.Limit != 3 || resp.Rate.Remaining != 0 || resp.Rate.Reset.Unix() != wantReset {
+	if resp.Limit != 3 || resp.Remaining != 0 || resp.Reset.Unix() != wantReset {
 		t.Errorf("rate %+v, want reset %d", resp.Rate, wantReset)
 	}
 	if ra, _ := strconv.Atoi(resp.Header.Get("Retry-After")); ra != 58*60 {
@@ -84,7 +84,7 @@ func TestRateLimitHeadersWithDefaults(t *testing.T) {
 	srv := emulator.New(o)
 	defer srv.Close()
 	for i := range 3 {
-		rec := httptestRecorder(srv, "GET", "/v2/actions", emulator.DefaultToken)
+		rec := httptestRecorder(srv, "/v2/actions")
 		if rec.Code != 200 {
 			t.Fatalf("status %d", rec.Code)
 		}

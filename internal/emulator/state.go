@@ -127,11 +127,9 @@ func (s *Server) unlock() {
 }
 
 // rlock takes the read lock with every due event applied.
-func (s *Server) rlock() time.Time {
-	now := s.now()
-	s.sync(now)
+func (s *Server) rlock() {
+	s.sync(s.now())
 	s.mu.RLock()
-	return now
 }
 
 func (s *Server) updateNextDueLocked() {

@@ -35,7 +35,13 @@ func (h eventHeap) Less(i, j int) bool {
 	return h[i].seq < h[j].seq
 }
 func (h eventHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *eventHeap) Push(x any)   { *h = append(*h, x.(event)) }
+
+// Push and Pop are container/heap's; only schedule and advanceLocked call them, with events.
+func (h *eventHeap) Push(x any) {
+	e, _ := x.(event)
+	*h = append(*h, e)
+}
+
 func (h *eventHeap) Pop() any {
 	old := *h
 	e := old[len(old)-1]
@@ -52,7 +58,7 @@ func (st *state) schedule(e event) {
 func (s *Server) advanceLocked(now time.Time) {
 	st := s.st
 	for len(st.events) > 0 && !st.events[0].at.After(now) {
-		e := heap.Pop(&st.events).(event)
+		e, _ := heap.Pop(&st.events).(event)
 		switch e.kind {
 		case evActionDone:
 			s.finishActionLocked(st.actions[e.id-firstActionID], e.at)

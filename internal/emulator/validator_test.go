@@ -17,7 +17,7 @@ func TestValidatorCatchesViolations(t *testing.T) {
 	router := specRouter(t)
 	srv := emulator.New(emulator.Options{Droplets: 1})
 	exchange := func(path, mutate, with string) string {
-		rec := httptestRecorder(srv, "GET", path, emulator.DefaultToken)
+		rec := httptestRecorder(srv, path)
 		body := rec.Body.Bytes()
 		if mutate != "" {
 			if !bytes.Contains(body, []byte(mutate)) {
@@ -50,7 +50,7 @@ func TestValidatorCatchesViolations(t *testing.T) {
 		}
 	}
 	// Empty-string timestamps and missing rate-limit headers are reported too.
-	rec := httptestRecorder(srv, "GET", "/v2/actions/3000000000", emulator.DefaultToken)
+	rec := httptestRecorder(srv, "/v2/actions/3000000000")
 	body := bytes.Replace(rec.Body.Bytes(), []byte(`"started_at":"`), []byte(`"started_at":"","x":"`), 1)
 	h := rec.Header().Clone()
 	h.Del("RateLimit-Remaining")
