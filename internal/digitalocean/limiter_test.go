@@ -397,13 +397,13 @@ func (h *limiterAt) send() (ticket, time.Duration) {
 	return h.l.admitLocked(now), 0
 }
 
-// answer feeds back an answer with the account's hourly count.
-func (h *limiterAt) answer(tk ticket, status, limit, remaining int, reset time.Time) {
+// answer feeds back a successful answer with the account's hourly count.
+func (h *limiterAt) answer(tk ticket, limit, remaining int, reset time.Time) {
 	hd := http.Header{}
 	hd.Set("RateLimit-Limit", strconv.Itoa(limit))
 	hd.Set("RateLimit-Remaining", strconv.Itoa(remaining))
 	hd.Set("RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
-	h.l.done(tk, &http.Response{StatusCode: status, Header: hd})
+	h.l.done(tk, &http.Response{StatusCode: http.StatusOK, Header: hd})
 }
 
 // A Terraform apply starts its provider just after the plan's provider sent its requests: the
@@ -413,7 +413,7 @@ func TestLimiterCountsTheAccountsRecentRequests(t *testing.T) {
 	now := h.clk.Now()
 	tk, _ := h.send()
 	// 150 requests by others in the last 5 s, then this one.
-	h.answer(tk, http.StatusOK, 5000, 5000-151, now.Add(time.Hour-5*time.Second))
+	h.answer(tk, 5000, 5000-151, now.Add(time.Hour-5*time.Second))
 	sent := 1
 	for ; sent < 100; sent++ {
 		if _, d := h.send(); d > 0 {
@@ -458,7 +458,7 @@ func TestLimiterHourlyRemaining(t *testing.T) {
 	now := h.clk.Now()
 	reset := now.Add(40 * time.Second)
 	tk, _ := h.send()
-	h.answer(tk, http.StatusOK, 5000, 3, reset)
+	h.answer(tk, 5000, 3, reset)
 	var out []ticket
 	for i := range 3 {
 		tk, d := h.send()
@@ -471,7 +471,7 @@ func TestLimiterHourlyRemaining(t *testing.T) {
 		t.Fatalf("with nothing left the next request waits %v, want until RateLimit-Reset (40s)", d)
 	}
 	for i, tk := range out {
-		h.answer(tk, http.StatusOK, 5000, 2-i, reset)
+		h.answer(tk, 5000, 2-i, reset)
 	}
 	<-h.clk.After(40 * time.Second)
 	probe, d := h.send()
@@ -481,7 +481,7 @@ func TestLimiterHourlyRemaining(t *testing.T) {
 	if _, d := h.send(); d == 0 {
 		t.Fatal("a second request went out before the first said what is left")
 	}
-	h.answer(probe, http.StatusOK, 5000, 2, h.clk.Now().Add(time.Minute))
+	h.answer(probe, 5000, 2, h.clk.Now().Add(time.Minute))
 	for i := range 2 {
 		if _, d := h.send(); d > 0 {
 			t.Fatalf("request %d of the 2 left waits %v", i+1, d)
@@ -513,7 +513,7 @@ func TestLimiterFirstAnswerBeforeTheBurst(t *testing.T) {
 		t.Fatal("a second request went out before the first answer")
 	}
 	now := h.clk.Now()
-	h.answer(first, http.StatusOK, 60, 0, now.Add(20*time.Second))
+	h.answer(first, 60, 0, now.Add(20*time.Second))
 	if _, d := h.send(); d != 20*time.Second {
 		t.Errorf("with nothing left, the next request waits %v, want until RateLimit-Reset (20s)", d)
 	}

@@ -125,6 +125,6 @@ func durationSample(a *godo.Action, start, lastRunning, seen time.Time) (time.Du
 	if a.StartedAt == nil || a.CompletedAt == nil {
 		return 0, false
 	}
-	d := a.CompletedAt.Time.Sub(a.StartedAt.Time)
+	d := a.CompletedAt.Sub(a.StartedAt.Time)
 	return min(max(d, lo), hi), true
 }

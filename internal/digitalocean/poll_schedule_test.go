@@ -101,8 +101,8 @@ func TestDurationsEstimate(t *testing.T) {
 	if _, ok := d.estimate("reboot"); ok {
 		t.Error("an estimate without samples")
 	}
-	for _, s := range []time.Duration{3, 50, 3, 4, 3} {
-		d.add("reboot", s*time.Second)
+	for _, s := range []time.Duration{3 * time.Second, 50 * time.Second, 3 * time.Second, 4 * time.Second, 3 * time.Second} {
+		d.add("reboot", s)
 	}
 	if got, _ := d.estimate("reboot"); got != 3*time.Second {
 		t.Errorf("median of 3, 50, 3, 4, 3 s = %v; one outlier must not move it", got)
