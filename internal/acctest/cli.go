@@ -80,7 +80,9 @@ type cliResult struct {
 // CLIs print warnings about their configuration file on stderr.
 func DescribeCLI(path string) (CLI, error) {
 	if r, ok := clis.Load(path); ok {
-		return r.(cliResult).cli, r.(cliResult).err
+		if res, ok := r.(cliResult); ok {
+			return res.cli, res.err
+		}
 	}
 	c, err := describeCLI(path)
 	clis.Store(path, cliResult{c, err})
@@ -192,8 +194,8 @@ func SkipUnlessSupported(t testing.TB, path string, f Feature) {
 
 // atLeast compares the major.minor.patch numbers of two versions; a pre-release counts as its
 // release, as tfversion.SkipBelow counts it.
-func atLeast(v, min string) bool {
-	a, b := versionNumbers(v), versionNumbers(min)
+func atLeast(v, floor string) bool {
+	a, b := versionNumbers(v), versionNumbers(floor)
 	for i := range a {
 		if a[i] != b[i] {
 			return a[i] > b[i]
