@@ -77,51 +77,17 @@ func TestAccListBackups_filters(t *testing.T) {
 	env := newBackupsEnv(t)
 	f := newListFleet(t, env)
 	acctest.QueryTest(t, resource.TestStep{
-		Config: env.Config(`
-list "droplet_backups" "all" {
-  provider         = droplet
-  include_resource = true
-}
-
-list "droplet_backups" "web" {
-  provider         = droplet
-  include_resource = true
-  config {
-    tag_name = "web"
-  }
-}
-
-list "droplet_backups" "on" {
-  provider         = droplet
-  include_resource = true
-  config {
-    enabled = true
-  }
-}
-
-list "droplet_backups" "off" {
-  provider         = droplet
-  include_resource = true
-  config {
-    enabled = false
-  }
-}
-
-list "droplet_backups" "web_off" {
-  provider = droplet
-  config {
-    tag_name = "web"
-    enabled  = false
-  }
-}
-
-list "droplet_backups" "nobody" {
-  provider = droplet
-  config {
-    tag_name = "nobody"
-  }
-}
-`),
+		Config: env.Config(acctest.HCL(
+			acctest.List{Type: "droplet_backups", Label: "all", IncludeResource: true},
+			acctest.List{Type: "droplet_backups", Label: "web", IncludeResource: true, Config: `tag_name = "web"`},
+			acctest.List{Type: "droplet_backups", Label: "on", IncludeResource: true, Config: `enabled = true`},
+			acctest.List{Type: "droplet_backups", Label: "off", IncludeResource: true, Config: `enabled = false`},
+			acctest.List{Type: "droplet_backups", Label: "web_off", Config: `
+tag_name = "web"
+enabled = false
+`},
+			acctest.List{Type: "droplet_backups", Label: "nobody", Config: `tag_name = "nobody"`},
+		)),
 		QueryResultChecks: concat(
 			acctest.ExpectListed("droplet_backups.all", f.web1, f.web2, f.db1, f.api, f.batch),
 			acctest.ExpectListed("droplet_backups.web", f.web1, f.web2),
@@ -181,16 +147,10 @@ func TestAccListBackups_limit(t *testing.T) {
 		}
 		ids[i] = s.CreateDroplet(spec).ID
 	}
-	query := func(block string) string { return env.Config(block) }
 	acctest.QueryTest(t,
 		resource.TestStep{
 			PreConfig: s.ResetStats,
-			Config: query(`
-list "droplet_backups" "first" {
-  provider = droplet
-  limit    = 3
-}
-`),
+			Config:    env.Config(acctest.List{Type: "droplet_backups", Label: "first", Limit: 3}.HCL()),
 			QueryResultChecks: concat(
 				acctest.ExpectListed("droplet_backups.first", ids[0], ids[1], ids[2]),
 				[]querycheck.QueryResultCheck{backupsRequests(s, 1, 1)},
@@ -198,15 +158,7 @@ list "droplet_backups" "first" {
 		},
 		resource.TestStep{
 			PreConfig: s.ResetStats,
-			Config: query(`
-list "droplet_backups" "on" {
-  provider = droplet
-  limit    = 70
-  config {
-    enabled = true
-  }
-}
-`),
+			Config:    env.Config(acctest.List{Type: "droplet_backups", Label: "on", Limit: 70, Config: `enabled = true`}.HCL()),
 			// Droplets 0, 3, …, 207 have backups: the 70th is on the second page.
 			QueryResultChecks: concat(
 				[]querycheck.QueryResultCheck{
@@ -219,12 +171,7 @@ list "droplet_backups" "on" {
 		},
 		resource.TestStep{
 			PreConfig: s.ResetStats,
-			Config: query(`
-list "droplet_backups" "all" {
-  provider = droplet
-  limit    = 1000
-}
-`),
+			Config:    env.Config(acctest.List{Type: "droplet_backups", Label: "all", Limit: 1000}.HCL()),
 			QueryResultChecks: []querycheck.QueryResultCheck{
 				querycheck.ExpectLength("droplet_backups.all", 450),
 				querycheck.ExpectIdentity("droplet_backups.all", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[449]))}),
@@ -266,14 +213,7 @@ func concat[T any](parts ...[]T) []T {
 func TestAccListBackups_invalidTagName(t *testing.T) {
 	env := newBackupsEnv(t)
 	acctest.QueryTest(t, resource.TestStep{
-		Config: env.Config(`
-list "droplet_backups" "typo" {
-  provider = droplet
-  config {
-    tag_name = "web servers"
-  }
-}
-`),
+		Config:      env.Config(acctest.List{Type: "droplet_backups", Label: "typo", Config: `tag_name = "web servers"`}.HCL()),
 		ExpectError: regexp.MustCompile(`tag_name must contain only letters, digits`),
 	})
 	if n := env.Emulator.Server.Stats().TotalRequests; n != 0 {

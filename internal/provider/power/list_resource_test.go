@@ -52,27 +52,11 @@ func TestAccListPower_query(t *testing.T) {
 
 	acctest.QueryTest(t, resource.TestStep{
 		PreConfig: s.ResetStats,
-		Config: env.Config(`
-list "droplet_power" "all" {
-  provider         = droplet
-  include_resource = true
-}
-
-list "droplet_power" "web" {
-  provider         = droplet
-  include_resource = true
-  config {
-    tag_name = "web"
-  }
-}
-
-list "droplet_power" "nobody" {
-  provider = droplet
-  config {
-    tag_name = "nobody"
-  }
-}
-`),
+		Config: env.Config(acctest.HCL(
+			acctest.List{Type: "droplet_power", Label: "all", IncludeResource: true},
+			acctest.List{Type: "droplet_power", Label: "web", IncludeResource: true, Config: `tag_name = "web"`},
+			acctest.List{Type: "droplet_power", Label: "nobody", Config: `tag_name = "nobody"`},
+		)),
 		QueryResultChecks: append(append(append(
 			acctest.ExpectListed("droplet_power.all", web1, web2, db1),
 			acctest.ExpectListed("droplet_power.web", web1, web2)...),
@@ -110,23 +94,13 @@ func TestAccListPower_limit(t *testing.T) {
 	}
 	acctest.QueryTest(t,
 		resource.TestStep{
-			PreConfig: s.ResetStats,
-			Config: env.Config(`
-list "droplet_power" "few" {
-  provider = droplet
-  limit    = 5
-}
-`),
+			PreConfig:         s.ResetStats,
+			Config:            env.Config(acctest.List{Type: "droplet_power", Label: "few", Limit: 5}.HCL()),
 			QueryResultChecks: append(acctest.ExpectListed("droplet_power.few", ids[:5]...), pages(1)),
 		},
 		resource.TestStep{
 			PreConfig: s.ResetStats,
-			Config: env.Config(`
-list "droplet_power" "all" {
-  provider = droplet
-  limit    = 1000
-}
-`),
+			Config:    env.Config(acctest.List{Type: "droplet_power", Label: "all", Limit: 1000}.HCL()),
 			QueryResultChecks: []querycheck.QueryResultCheck{
 				querycheck.ExpectLength("droplet_power.all", 250),
 				querycheck.ExpectIdentity("droplet_power.all", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[249]))}),
