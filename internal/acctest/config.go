@@ -131,3 +131,31 @@ func (r *resourceBlock) end(args string) string {
 	r.b.WriteString("}\n")
 	return r.b.String()
 }
+
+// List is a list block for `terraform query`, with the provider set. Config holds the lines of its
+// config block, which is left out when empty.
+type List struct {
+	Type, Label     string
+	IncludeResource bool
+	Limit           int
+	Config          string
+}
+
+// HCL implements Block.
+func (l List) HCL() string {
+	b := &resourceBlock{}
+	fmt.Fprintf(&b.b, "\nlist %q %q {\n", l.Type, l.Label)
+	b.line("provider = droplet")
+	if l.IncludeResource {
+		b.line("include_resource = true")
+	}
+	b.set("limit", l.Limit)
+	if l.Config != "" {
+		b.line("config {")
+		for _, s := range strings.Split(strings.TrimSpace(l.Config), "\n") {
+			b.line("  " + strings.TrimSpace(s))
+		}
+		b.line("}")
+	}
+	return b.end("")
+}

@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"regexp"
+	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
 )
@@ -57,4 +61,33 @@ func ListedDropletID(identity map[string]any) (int, error) {
 		return 0, fmt.Errorf("identity %v: %w", identity, err)
 	}
 	return int(id), nil
+}
+
+// QueryTest runs `terraform query` steps against the provider; every step is marked as a query,
+// and the test is skipped on a CLI without list resources.
+func QueryTest(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	for i := range steps {
+		steps[i].Query = true
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{SkipWithout(ListResources)},
+		ProtoV6ProviderFactories: ProtoV6ProviderFactories(),
+		Steps:                    steps,
+	})
+}
+
+// ExpectListAPIError lists the droplets tagged "web" with a list block of typ while the emulator
+// fails every request, and expects the query to end with an error matching want. The provider
+// does not retry, so the first failure is the one reported.
+func ExpectListAPIError(t *testing.T, env *Env, typ string, want *regexp.Regexp) {
+	t.Helper()
+	env.SkipIfReal(t)
+	QueryTest(t, resource.TestStep{
+		PreConfig: func() { env.Emulator.Server.SetFaults(emulator.Faults{FaultRate: 1}) },
+		Config: fmt.Sprintf("provider %q {\n  api_endpoint   = %q\n  token          = %q\n  http_retry_max = 0\n}\n",
+			ProviderName, env.Endpoint, env.Token) +
+			List{Type: typ, Label: "web", Config: `tag_name = "web"`}.HCL(),
+		ExpectError: want,
+	})
 }

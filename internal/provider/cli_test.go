@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -97,15 +96,11 @@ func (w *cliWorkspace) write(config string) {
 // run returns stdout and stderr together; it fails the test when terraform fails.
 func (w *cliWorkspace) run(env []string, args ...string) string {
 	w.t.Helper()
-	cmd := exec.Command(w.terraform, args...)
-	cmd.Dir = w.dir
-	cmd.Env = append(append([]string(nil), w.env...), env...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		w.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out.String())
+	code, out := w.runCode(env, args...)
+	if code != 0 {
+		w.t.Fatalf("terraform %s: exit status %d\n%s", strings.Join(args, " "), code, out)
 	}
-	return out.String()
+	return out
 }
 
 const cliProviderHeader = `

@@ -119,47 +119,44 @@ func TestAccProvider_configurationPrecedence(t *testing.T) {
 	envAPI := newRecordingAPI(t, "env-token", "access-token", "attr-token")
 	attrAPI := newRecordingAPI(t, "env-token", "access-token", "attr-token")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					t.Setenv("DIGITALOCEAN_ACCESS_TOKEN", "access-token")
-					t.Setenv("DIGITALOCEAN_API_URL", envAPI.URL)
-				},
-				Config: `provider "droplet" {}` + policiesDataSource,
-				Check:  envAPI.expectAuthorization("access-token"),
+	acctest.Test(t,
+		resource.TestStep{
+			PreConfig: func() {
+				t.Setenv("DIGITALOCEAN_ACCESS_TOKEN", "access-token")
+				t.Setenv("DIGITALOCEAN_API_URL", envAPI.URL)
 			},
-			{
-				PreConfig: func() {
-					envAPI.reset()
-					t.Setenv("DIGITALOCEAN_TOKEN", "env-token")
-				},
-				Config: `provider "droplet" {}` + policiesDataSource,
-				Check:  envAPI.expectAuthorization("env-token"),
+			Config: `provider "droplet" {}` + policiesDataSource,
+			Check:  envAPI.expectAuthorization("access-token"),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				envAPI.reset()
+				t.Setenv("DIGITALOCEAN_TOKEN", "env-token")
 			},
-			{
-				PreConfig: func() { envAPI.reset(); attrAPI.reset() },
-				Config: fmt.Sprintf(`provider "droplet" {
+			Config: `provider "droplet" {}` + policiesDataSource,
+			Check:  envAPI.expectAuthorization("env-token"),
+		},
+		resource.TestStep{
+			PreConfig: func() { envAPI.reset(); attrAPI.reset() },
+			Config: fmt.Sprintf(`provider "droplet" {
   token        = "attr-token"
   api_endpoint = %q
 }`, attrAPI.URL) + policiesDataSource,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					attrAPI.expectAuthorization("attr-token"),
-					envAPI.expectNoRequests(),
-					func(*terraform.State) error {
-						ua := regexp.MustCompile(`^terraform-provider-droplet/test Terraform/\d+\.\d+\.\d+\S* godo/\d+\.\d+\.\d+$`)
-						for _, req := range attrAPI.recorded() {
-							if !ua.MatchString(req.UserAgent) {
-								return fmt.Errorf("User-Agent %q does not match %s", req.UserAgent, ua)
-							}
+			Check: resource.ComposeAggregateTestCheckFunc(
+				attrAPI.expectAuthorization("attr-token"),
+				envAPI.expectNoRequests(),
+				func(*terraform.State) error {
+					ua := regexp.MustCompile(`^terraform-provider-droplet/test Terraform/\d+\.\d+\.\d+\S* godo/\d+\.\d+\.\d+$`)
+					for _, req := range attrAPI.recorded() {
+						if !ua.MatchString(req.UserAgent) {
+							return fmt.Errorf("User-Agent %q does not match %s", req.UserAgent, ua)
 						}
-						return nil
-					},
-				),
-			},
+					}
+					return nil
+				},
+			),
 		},
-	})
+	)
 }
 
 // http_retry_max (and its environment variable) bounds how often a failing request is tried.
@@ -193,58 +190,52 @@ func TestAccProvider_httpRetryMax(t *testing.T) {
   %s
 }`, api.URL, retry) + policiesDataSource
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   func() { api.failWith(path, http.StatusServiceUnavailable) },
-				Config:      cfg("http_retry_max = 2"),
-				ExpectError: regexp.MustCompile(`503`),
-			},
-			{
-				Config: cfg("http_retry_max = 2"),
-				PreConfig: func() {
-					// The previous step's failure is the check: count its tries here.
-					if err := countTries(3)(nil); err != nil {
-						t.Error(err)
-					}
-					api.reset()
-					t.Setenv("DIGITALOCEAN_HTTP_RETRY_MAX", "0")
-				},
-				ExpectError: regexp.MustCompile(`503`),
-			},
-			{
-				PreConfig: func() {
-					if err := countTries(3)(nil); err != nil {
-						t.Error("attribute must win over DIGITALOCEAN_HTTP_RETRY_MAX: ", err)
-					}
-					api.reset()
-				},
-				Config:      cfg(""),
-				ExpectError: regexp.MustCompile(`503`),
-			},
-			{
-				PreConfig: func() {
-					if err := countTries(1)(nil); err != nil {
-						t.Error("DIGITALOCEAN_HTTP_RETRY_MAX=0 must turn retries off: ", err)
-					}
-					api.failWith("", 0)
-				},
-				Config: cfg(""),
-			},
+	acctest.Test(t,
+		resource.TestStep{
+			PreConfig:   func() { api.failWith(path, http.StatusServiceUnavailable) },
+			Config:      cfg("http_retry_max = 2"),
+			ExpectError: regexp.MustCompile(`503`),
 		},
-	})
+		resource.TestStep{
+			Config: cfg("http_retry_max = 2"),
+			PreConfig: func() {
+				// The previous step's failure is the check: count its tries here.
+				if err := countTries(3)(nil); err != nil {
+					t.Error(err)
+				}
+				api.reset()
+				t.Setenv("DIGITALOCEAN_HTTP_RETRY_MAX", "0")
+			},
+			ExpectError: regexp.MustCompile(`503`),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				if err := countTries(3)(nil); err != nil {
+					t.Error("attribute must win over DIGITALOCEAN_HTTP_RETRY_MAX: ", err)
+				}
+				api.reset()
+			},
+			Config:      cfg(""),
+			ExpectError: regexp.MustCompile(`503`),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				if err := countTries(1)(nil); err != nil {
+					t.Error("DIGITALOCEAN_HTTP_RETRY_MAX=0 must turn retries off: ", err)
+				}
+				api.failWith("", 0)
+			},
+			Config: cfg(""),
+		},
+	)
 }
 
 func TestAccProvider_missingToken(t *testing.T) {
 	clearProviderEnv(t)
 	env := acctest.NewEnv(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config:      fmt.Sprintf("provider \"droplet\" {\n  api_endpoint = %q\n}\n", env.Endpoint) + policiesDataSource,
-			ExpectError: regexp.MustCompile(`(?s)Missing DigitalOcean API token.*DIGITALOCEAN_TOKEN.*DIGITALOCEAN_ACCESS_TOKEN`),
-		}},
+	acctest.Test(t, resource.TestStep{
+		Config:      fmt.Sprintf("provider \"droplet\" {\n  api_endpoint = %q\n}\n", env.Endpoint) + policiesDataSource,
+		ExpectError: regexp.MustCompile(`(?s)Missing DigitalOcean API token.*DIGITALOCEAN_TOKEN.*DIGITALOCEAN_ACCESS_TOKEN`),
 	})
 }
 
@@ -258,29 +249,24 @@ func TestAccProvider_invalidEndpoint(t *testing.T) {
 			ExpectError: regexp.MustCompile(`(?s)Invalid DigitalOcean API endpoint.*` + want),
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			step("http://api.digitalocean.com", "loopback"),
-			step("ftp://127.0.0.1:21", "http"),
-			step("api.digitalocean.com", "absolute"),
-			{
-				PreConfig:   func() { t.Setenv("DIGITALOCEAN_API_URL", "http://10.1.2.3:8080") },
-				Config:      "provider \"droplet\" {\n  token = \"tok\"\n}\n" + policiesDataSource,
-				ExpectError: regexp.MustCompile(`(?s)Invalid DigitalOcean API endpoint.*loopback`),
-			},
+	acctest.Test(t,
+		step("http://api.digitalocean.com", "loopback"),
+		step("ftp://127.0.0.1:21", "http"),
+		step("api.digitalocean.com", "absolute"),
+		resource.TestStep{
+			PreConfig:   func() { t.Setenv("DIGITALOCEAN_API_URL", "http://10.1.2.3:8080") },
+			Config:      "provider \"droplet\" {\n  token = \"tok\"\n}\n" + policiesDataSource,
+			ExpectError: regexp.MustCompile(`(?s)Invalid DigitalOcean API endpoint.*loopback`),
 		},
-	})
+	)
 }
 
 // A token that is only known after apply must not fail the plan.
 func TestAccProvider_unknownTokenDoesNotFailPlan(t *testing.T) {
 	clearProviderEnv(t)
 	env := acctest.NewEnv(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	acctest.Test(t, resource.TestStep{
+		Config: fmt.Sprintf(`
 resource "terraform_data" "token" {
   input = %q
 }
@@ -295,8 +281,7 @@ resource "droplet_action" "reboot" {
   type       = "reboot"
 }
 `, env.Token, env.Endpoint),
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-		}},
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
 	})
 }

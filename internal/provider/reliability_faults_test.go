@@ -463,91 +463,88 @@ func TestAccReliability_faults(t *testing.T) {
 		lab.busy("password_reset", 1500*time.Millisecond, bk[0], bk[2], ac[0], ac[2], tagged[1], pw[0])
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					lab.setFaults(issueFaults)
-					busyAll()
-					for _, id := range bk {
-						lab.expect(id, "enable_backups")
-					}
-					lab.expect(ac[0], "reboot")
-					lab.expect(ac[1], "power_cycle")
-					lab.expect(ac[2], "snapshot")
-					lab.expect(ac[3], "rename")
-					lab.expect(ac[4], "enable_ipv6")
-					for _, id := range tagged {
-						lab.expect(id, "power_cycle")
-					}
-					lab.expect(pw[0], "shutdown")
-					lab.expect(pw[1], "power_off")
-				},
-				Config: lab.providerBlock() + v1.hcl(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					lab.checkStateMatchesAPI(),
-					lab.checkActions(),
-					lab.checkNoOutOfBandAdopted(),
-					resource.TestCheckResourceAttr("droplet_backups.weekly", "weekday", "MON"),
-					resource.TestCheckResourceAttr("droplet_backups.defaults", "plan", "daily"),
-					resource.TestCheckResourceAttr("droplet_action.by_tag", "droplet_ids.#", "3"),
-					resource.TestCheckResourceAttr("droplet_power.graceful", "status", "off"),
-				),
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig: func() {
+				lab.setFaults(issueFaults)
+				busyAll()
+				for _, id := range bk {
+					lab.expect(id, "enable_backups")
+				}
+				lab.expect(ac[0], "reboot")
+				lab.expect(ac[1], "power_cycle")
+				lab.expect(ac[2], "snapshot")
+				lab.expect(ac[3], "rename")
+				lab.expect(ac[4], "enable_ipv6")
+				for _, id := range tagged {
+					lab.expect(id, "power_cycle")
+				}
+				lab.expect(pw[0], "shutdown")
+				lab.expect(pw[1], "power_off")
 			},
-			{
-				PreConfig: func() {
-					lab.logStats("after step 1")
-					busyAll()
-					lab.expect(bk[0], "change_backup_policy")
-					lab.expect(bk[1], "change_backup_policy")
-					lab.expect(bk[2], "change_backup_policy")
-					lab.expect(bk[4], "disable_backups")
-					lab.expect(ac[0], "reboot")
-					for _, id := range tagged {
-						lab.expect(id, "power_cycle")
-					}
-					lab.expect(pw[0], "power_on")
-				},
-				Config: lab.providerBlock() + v2.hcl(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					lab.checkStateMatchesAPI(),
-					lab.checkActions(),
-					lab.checkNoOutOfBandAdopted(),
-					resource.TestCheckResourceAttr("droplet_backups.weekly", "plan", "daily"),
-					resource.TestCheckNoResourceAttr("droplet_backups.weekly", "weekday"),
-					resource.TestCheckResourceAttr("droplet_backups.to_disable", "enabled", "false"),
-					resource.TestCheckResourceAttr("data.droplet_backups.read", "plan", "daily"),
-					resource.TestCheckResourceAttr("droplet_power.graceful", "status", "active"),
-				),
-			},
-			{
-				// Destroy under the same faults: backups go off on every droplet still managed.
-				PreConfig: func() {
-					lab.logStats("after step 2")
-					busyAll()
-					for _, id := range bk {
-						if id != bk[4] {
-							lab.expect(id, "disable_backups")
-						}
-					}
-				},
-				Config: lab.providerBlock(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					lab.checkActions(),
-					func(*terraform.State) error {
-						for _, id := range bk {
-							if rec, _ := lab.emu.BackupPolicy(id); rec.BackupEnabled {
-								return fmt.Errorf("droplet %d still has backups after its droplet_backups was destroyed", id)
-							}
-						}
-						return nil
-					},
-					lab.checkFaultsHappened(issueFaults),
-				),
-			},
+			Config: lab.providerBlock() + v1.hcl(),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				lab.checkStateMatchesAPI(),
+				lab.checkActions(),
+				lab.checkNoOutOfBandAdopted(),
+				resource.TestCheckResourceAttr("droplet_backups.weekly", "weekday", "MON"),
+				resource.TestCheckResourceAttr("droplet_backups.defaults", "plan", "daily"),
+				resource.TestCheckResourceAttr("droplet_action.by_tag", "droplet_ids.#", "3"),
+				resource.TestCheckResourceAttr("droplet_power.graceful", "status", "off"),
+			),
 		},
-	})
+		resource.TestStep{
+			PreConfig: func() {
+				lab.logStats("after step 1")
+				busyAll()
+				lab.expect(bk[0], "change_backup_policy")
+				lab.expect(bk[1], "change_backup_policy")
+				lab.expect(bk[2], "change_backup_policy")
+				lab.expect(bk[4], "disable_backups")
+				lab.expect(ac[0], "reboot")
+				for _, id := range tagged {
+					lab.expect(id, "power_cycle")
+				}
+				lab.expect(pw[0], "power_on")
+			},
+			Config: lab.providerBlock() + v2.hcl(),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				lab.checkStateMatchesAPI(),
+				lab.checkActions(),
+				lab.checkNoOutOfBandAdopted(),
+				resource.TestCheckResourceAttr("droplet_backups.weekly", "plan", "daily"),
+				resource.TestCheckNoResourceAttr("droplet_backups.weekly", "weekday"),
+				resource.TestCheckResourceAttr("droplet_backups.to_disable", "enabled", "false"),
+				resource.TestCheckResourceAttr("data.droplet_backups.read", "plan", "daily"),
+				resource.TestCheckResourceAttr("droplet_power.graceful", "status", "active"),
+			),
+		},
+		resource.TestStep{
+			// Destroy under the same faults: backups go off on every droplet still managed.
+			PreConfig: func() {
+				lab.logStats("after step 2")
+				busyAll()
+				for _, id := range bk {
+					if id != bk[4] {
+						lab.expect(id, "disable_backups")
+					}
+				}
+			},
+			Config: lab.providerBlock(),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				lab.checkActions(),
+				func(*terraform.State) error {
+					for _, id := range bk {
+						if rec, _ := lab.emu.BackupPolicy(id); rec.BackupEnabled {
+							return fmt.Errorf("droplet %d still has backups after its droplet_backups was destroyed", id)
+						}
+					}
+					return nil
+				},
+				lab.checkFaultsHappened(issueFaults),
+			),
+		},
+	)
 }
 
 // With every action response lost (half of them as a dropped connection, half as a 500 sent after
@@ -585,45 +582,42 @@ resource "droplet_power" "p" {
 }
 `, ids[0], ids[1], ids[2])
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					lab.setFaults(lost)
-					lab.expect(ids[0], "enable_backups")
-					lab.expect(ids[1], "resize")
-					lab.expect(tagged[0], "snapshot")
-					lab.expect(tagged[1], "snapshot")
-					lab.expect(ids[2], "power_off")
-				},
-				Config: lab.providerBlock() + body,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					lab.checkStateMatchesAPI(),
-					lab.checkActions(),
-					lab.checkNoOutOfBandAdopted(),
-				),
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig: func() {
+				lab.setFaults(lost)
+				lab.expect(ids[0], "enable_backups")
+				lab.expect(ids[1], "resize")
+				lab.expect(tagged[0], "snapshot")
+				lab.expect(tagged[1], "snapshot")
+				lab.expect(ids[2], "power_off")
 			},
-			{
-				// Destroying converts the droplet's two backups (image actions, also lossy) and
-				// then turns backups off.
-				PreConfig: func() {
-					for range 2 {
-						if _, err := lab.emu.TakeBackup(ids[0]); err != nil {
-							t.Fatal(err)
-						}
-					}
-					lab.expectImage("convert", "convert")
-					lab.expect(ids[0], "disable_backups")
-				},
-				Config: lab.providerBlock(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					lab.checkActions(),
-					lab.checkFaultsHappened(lost),
-				),
-			},
+			Config: lab.providerBlock() + body,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				lab.checkStateMatchesAPI(),
+				lab.checkActions(),
+				lab.checkNoOutOfBandAdopted(),
+			),
 		},
-	})
+		resource.TestStep{
+			// Destroying converts the droplet's two backups (image actions, also lossy) and
+			// then turns backups off.
+			PreConfig: func() {
+				for range 2 {
+					if _, err := lab.emu.TakeBackup(ids[0]); err != nil {
+						t.Fatal(err)
+					}
+				}
+				lab.expectImage("convert", "convert")
+				lab.expect(ids[0], "disable_backups")
+			},
+			Config: lab.providerBlock(),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				lab.checkActions(),
+				lab.checkFaultsHappened(lost),
+			),
+		},
+	)
 }
 
 // A droplet busy with an action of the same type, started outside Terraform just before the apply,
@@ -636,15 +630,13 @@ func TestAccReliability_busyWithSameTypeIsWaitedFor(t *testing.T) {
 	if err := lab.emu.SetBackupPolicy(id, true, emulator.PolicySpec{Plan: "daily", Hour: acctest.Ptr(4)}); err != nil {
 		t.Fatal(err)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				lab.setFaults(faultSettings{LostResponseRate: 1})
-				lab.busy("change_backup_policy", time.Second, id)
-				lab.expect(id, "change_backup_policy")
-			},
-			Config: lab.providerBlock() + fmt.Sprintf(`
+	acctest.ParallelTest(t, resource.TestStep{
+		PreConfig: func() {
+			lab.setFaults(faultSettings{LostResponseRate: 1})
+			lab.busy("change_backup_policy", time.Second, id)
+			lab.expect(id, "change_backup_policy")
+		},
+		Config: lab.providerBlock() + fmt.Sprintf(`
 resource "droplet_backups" "b" {
   droplet_id = %d
   plan       = "weekly"
@@ -652,12 +644,11 @@ resource "droplet_backups" "b" {
   hour       = 16
 }
 `, id),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				lab.checkActions(),
-				lab.checkStateMatchesAPI(),
-				resource.TestCheckResourceAttr("droplet_backups.b", "weekday", "SAT"),
-			),
-		}},
+		Check: resource.ComposeAggregateTestCheckFunc(
+			lab.checkActions(),
+			lab.checkStateMatchesAPI(),
+			resource.TestCheckResourceAttr("droplet_backups.b", "weekday", "SAT"),
+		),
 	})
 }
 
@@ -689,20 +680,18 @@ func TestAccReliability_busyDropletWaitsThenStartsOnce(t *testing.T) {
 			}
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				for _, id := range ids {
-					lab.busy("enable_ipv6", 400*time.Millisecond, id)
-					wg.Add(1)
-					go keepBusy(id)
-				}
-				lab.expect(ids[0], "enable_backups")
-				lab.expect(ids[1], "snapshot")
-				lab.expect(ids[2], "power_off")
-			},
-			Config: lab.providerBlock() + fmt.Sprintf(`
+	acctest.ParallelTest(t, resource.TestStep{
+		PreConfig: func() {
+			for _, id := range ids {
+				lab.busy("enable_ipv6", 400*time.Millisecond, id)
+				wg.Add(1)
+				go keepBusy(id)
+			}
+			lab.expect(ids[0], "enable_backups")
+			lab.expect(ids[1], "snapshot")
+			lab.expect(ids[2], "power_off")
+		},
+		Config: lab.providerBlock() + fmt.Sprintf(`
 resource "droplet_backups" "b" {
   droplet_id = %d
 }
@@ -718,18 +707,17 @@ resource "droplet_power" "off" {
   shutdown   = "force"
 }
 `, ids[0], ids[1], ids[2]),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				lab.checkActions(),
-				lab.checkNoOutOfBandAdopted(),
-				lab.checkStateMatchesAPI(),
-				func(*terraform.State) error {
-					if n := lab.emu.Stats().Requests["POST /v2/droplets/{id}/actions"]; n < 4 {
-						return fmt.Errorf("only %d action POSTs: the droplets were never found busy, the test proved nothing", n)
-					}
-					return nil
-				},
-			),
-		}},
+		Check: resource.ComposeAggregateTestCheckFunc(
+			lab.checkActions(),
+			lab.checkNoOutOfBandAdopted(),
+			lab.checkStateMatchesAPI(),
+			func(*terraform.State) error {
+				if n := lab.emu.Stats().Requests["POST /v2/droplets/{id}/actions"]; n < 4 {
+					return fmt.Errorf("only %d action POSTs: the droplets were never found busy, the test proved nothing", n)
+				}
+				return nil
+			},
+		),
 	})
 }
 
@@ -783,43 +771,40 @@ resource "droplet_power" "p" {
 `, ids[0], ids[1], ids[2], timeout)
 	}
 	var firstReboot int
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					lab.expect(ids[0], "reboot")
-					lab.expect(ids[1], "enable_backups")
-					lab.expect(ids[2], "power_off")
-				},
-				Config:      lab.providerBlock() + body("1s"),
-				ExpectError: regexp.MustCompile(`(?s)Timed out waiting for droplet action reboot.*timed out waiting for enable_backups action.*timed out waiting for power_off action|(?s)Timed out`),
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig: func() {
+				lab.expect(ids[0], "reboot")
+				lab.expect(ids[1], "enable_backups")
+				lab.expect(ids[2], "power_off")
 			},
-			{
-				PreConfig: func() {
-					// The actions the failed apply started are still running: that is the point.
-					for i, typ := range []string{"reboot", "enable_backups", "power_off"} {
-						as := lab.apiActions(ids[i], typ)
-						if len(as) != 1 {
-							t.Fatalf("droplet %d: %d %s actions after the timed-out apply, want 1", ids[i], len(as), typ)
-						}
-						if a, _ := lab.emu.Action(as[0]); a.Status != "in-progress" {
-							t.Fatalf("droplet %d: %s action %d is %s already; the next apply would prove nothing", ids[i], typ, a.ID, a.Status)
-						}
-					}
-					firstReboot = lab.apiActions(ids[0], "reboot")[0]
-				},
-				Config: lab.providerBlock() + body("2m"),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					lab.checkActions(),
-					lab.checkStateMatchesAPI(),
-					func(s *terraform.State) error {
-						return resource.TestCheckResourceAttr("droplet_action.reboot", "id", strconv.Itoa(firstReboot))(s)
-					},
-				),
-			},
+			Config:      lab.providerBlock() + body("1s"),
+			ExpectError: regexp.MustCompile(`(?s)Timed out waiting for droplet action reboot.*timed out waiting for enable_backups action.*timed out waiting for power_off action|(?s)Timed out`),
 		},
-	})
+		resource.TestStep{
+			PreConfig: func() {
+				// The actions the failed apply started are still running: that is the point.
+				for i, typ := range []string{"reboot", "enable_backups", "power_off"} {
+					as := lab.apiActions(ids[i], typ)
+					if len(as) != 1 {
+						t.Fatalf("droplet %d: %d %s actions after the timed-out apply, want 1", ids[i], len(as), typ)
+					}
+					if a, _ := lab.emu.Action(as[0]); a.Status != "in-progress" {
+						t.Fatalf("droplet %d: %s action %d is %s already; the next apply would prove nothing", ids[i], typ, a.ID, a.Status)
+					}
+				}
+				firstReboot = lab.apiActions(ids[0], "reboot")[0]
+			},
+			Config: lab.providerBlock() + body("2m"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				lab.checkActions(),
+				lab.checkStateMatchesAPI(),
+				func(s *terraform.State) error {
+					return resource.TestCheckResourceAttr("droplet_action.reboot", "id", strconv.Itoa(firstReboot))(s)
+				},
+			),
+		},
+	)
 }
 
 // RateLimit-Remaining reaching 0 means no request until RateLimit-Reset: the provider must hold
@@ -866,68 +851,62 @@ resource "droplet_action" "reboot" {
 func TestAccReliability_backupsUpdateTimeoutThenAdopt(t *testing.T) {
 	lab := newFaultLab(t, slowActions(6*time.Second, "change_backup_policy"))
 	id := lab.env.CreateDroplet(t, "backups-update-timeout")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() { lab.expect(id, "enable_backups") },
-				Config:    lab.backupsTimeoutConfig(id, "weekly", "1s"),
-				Check:     resource.ComposeAggregateTestCheckFunc(lab.checkActions(), lab.checkStateMatchesAPI()),
-			},
-			{
-				PreConfig:   func() { lab.expect(id, "change_backup_policy") },
-				Config:      lab.backupsTimeoutConfig(id, "daily", "1s"),
-				ExpectError: regexp.MustCompile(`Cannot change the backup policy of droplet`),
-			},
-			{
-				PreConfig: lab.checkStillRunning(id, "change_backup_policy"),
-				Config:    lab.backupsTimeoutConfig(id, "daily", "2m"),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					lab.checkActions(),
-					lab.checkStateMatchesAPI(),
-					resource.TestCheckResourceAttr("droplet_backups.b", "plan", "daily"),
-				),
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig: func() { lab.expect(id, "enable_backups") },
+			Config:    lab.backupsTimeoutConfig(id, "weekly", "1s"),
+			Check:     resource.ComposeAggregateTestCheckFunc(lab.checkActions(), lab.checkStateMatchesAPI()),
 		},
-	})
+		resource.TestStep{
+			PreConfig:   func() { lab.expect(id, "change_backup_policy") },
+			Config:      lab.backupsTimeoutConfig(id, "daily", "1s"),
+			ExpectError: regexp.MustCompile(`Cannot change the backup policy of droplet`),
+		},
+		resource.TestStep{
+			PreConfig: lab.checkStillRunning(id, "change_backup_policy"),
+			Config:    lab.backupsTimeoutConfig(id, "daily", "2m"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				lab.checkActions(),
+				lab.checkStateMatchesAPI(),
+				resource.TestCheckResourceAttr("droplet_backups.b", "plan", "daily"),
+			),
+		},
+	)
 }
 
 func TestAccReliability_backupsDestroyTimeoutThenAdopt(t *testing.T) {
 	lab := newFaultLab(t, slowActions(10*time.Second, "disable_backups"))
 	id := lab.env.CreateDroplet(t, "backups-destroy-timeout")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() { lab.expect(id, "enable_backups") },
-				Config:    lab.backupsTimeoutConfig(id, "weekly", "1s"),
-				Check:     resource.ComposeAggregateTestCheckFunc(lab.checkActions(), lab.checkStateMatchesAPI()),
-			},
-			{
-				PreConfig:   func() { lab.expect(id, "disable_backups") },
-				Config:      lab.providerBlock(),
-				ExpectError: regexp.MustCompile(`Cannot disable backups on droplet`),
-			},
-			{
-				// The resource is still in the state; only its delete timeout grows (no request).
-				PreConfig: lab.checkStillRunning(id, "disable_backups"),
-				Config:    lab.backupsTimeoutConfig(id, "weekly", "2m"),
-			},
-			{
-				PreConfig: lab.checkStillRunning(id, "disable_backups"),
-				Config:    lab.providerBlock(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					lab.checkActions(),
-					func(*terraform.State) error {
-						if rec, _ := lab.emu.BackupPolicy(id); rec.BackupEnabled {
-							return fmt.Errorf("droplet %d still has backups", id)
-						}
-						return nil
-					},
-				),
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig: func() { lab.expect(id, "enable_backups") },
+			Config:    lab.backupsTimeoutConfig(id, "weekly", "1s"),
+			Check:     resource.ComposeAggregateTestCheckFunc(lab.checkActions(), lab.checkStateMatchesAPI()),
 		},
-	})
+		resource.TestStep{
+			PreConfig:   func() { lab.expect(id, "disable_backups") },
+			Config:      lab.providerBlock(),
+			ExpectError: regexp.MustCompile(`Cannot disable backups on droplet`),
+		},
+		resource.TestStep{
+			// The resource is still in the state; only its delete timeout grows (no request).
+			PreConfig: lab.checkStillRunning(id, "disable_backups"),
+			Config:    lab.backupsTimeoutConfig(id, "weekly", "2m"),
+		},
+		resource.TestStep{
+			PreConfig: lab.checkStillRunning(id, "disable_backups"),
+			Config:    lab.providerBlock(),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				lab.checkActions(),
+				func(*terraform.State) error {
+					if rec, _ := lab.emu.BackupPolicy(id); rec.BackupEnabled {
+						return fmt.Errorf("droplet %d still has backups", id)
+					}
+					return nil
+				},
+			),
+		},
+	)
 }
 
 func (l *faultLab) backupsTimeoutConfig(dropletID int, plan, timeout string) string {
@@ -978,22 +957,19 @@ resource "droplet_action" "reboot" {
 }
 `, id, timeout)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   func() { lab.expect(id, "reboot") },
-				Config:      config("1s"),
-				ExpectError: regexp.MustCompile(`Timed out waiting for droplet action reboot`),
-			},
-			{
-				PreConfig: lab.checkStillRunning(id, "reboot"),
-				Config:    config("2m"),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					lab.checkActions(),
-					lab.checkStateMatchesAPI(),
-				),
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig:   func() { lab.expect(id, "reboot") },
+			Config:      config("1s"),
+			ExpectError: regexp.MustCompile(`Timed out waiting for droplet action reboot`),
 		},
-	})
+		resource.TestStep{
+			PreConfig: lab.checkStillRunning(id, "reboot"),
+			Config:    config("2m"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				lab.checkActions(),
+				lab.checkStateMatchesAPI(),
+			),
+		},
+	)
 }

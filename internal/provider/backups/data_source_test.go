@@ -49,31 +49,28 @@ func TestAccDropletBackupsDataSource_weekly(t *testing.T) {
 	}
 
 	const addr = "data.droplet_backups.test"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: env.Config(fmt.Sprintf(`
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: env.Config(fmt.Sprintf(`
 data "droplet_backups" "test" {
   droplet_id = %d
 }
 `, id)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("plan"), knownvalue.StringExact("weekly")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("weekday"), knownvalue.StringExact("WED")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("hour"), knownvalue.Int64Exact(12)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("window_length_hours"), knownvalue.Int64Exact(int64(rec.BackupPolicy.WindowLengthHours))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("retention_period_days"), knownvalue.Int64Exact(28)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("next_backup_window"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"start": knownvalue.StringExact(rec.NextBackupWindow.Start.UTC().Format(time.RFC3339)),
-						"end":   knownvalue.StringExact(rec.NextBackupWindow.End.UTC().Format(time.RFC3339)),
-					})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("backups"), knownvalue.ListExact(backups)),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("plan"), knownvalue.StringExact("weekly")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("weekday"), knownvalue.StringExact("WED")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("hour"), knownvalue.Int64Exact(12)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("window_length_hours"), knownvalue.Int64Exact(int64(rec.BackupPolicy.WindowLengthHours))),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("retention_period_days"), knownvalue.Int64Exact(28)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("next_backup_window"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"start": knownvalue.StringExact(rec.NextBackupWindow.Start.UTC().Format(time.RFC3339)),
+					"end":   knownvalue.StringExact(rec.NextBackupWindow.End.UTC().Format(time.RFC3339)),
+				})),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("backups"), knownvalue.ListExact(backups)),
 			},
 		},
-	})
+	)
 }
 
 // TestAccDropletBackupsDataSource_disabled: backups off still lists the backups kept until their
@@ -90,11 +87,9 @@ func TestAccDropletBackupsDataSource_disabled(t *testing.T) {
 	}
 	empty := env.CreateDroplet(t, "ds-empty")
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: env.Config(fmt.Sprintf(`
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: env.Config(fmt.Sprintf(`
 data "droplet_backups" "test" {
   droplet_id = %d
 }
@@ -103,44 +98,40 @@ data "droplet_backups" "empty" {
   droplet_id = %d
 }
 `, id, empty)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.droplet_backups.test", tfjsonpath.New("enabled"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("data.droplet_backups.test", tfjsonpath.New("plan"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("data.droplet_backups.test", tfjsonpath.New("hour"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("data.droplet_backups.test", tfjsonpath.New("next_backup_window"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("data.droplet_backups.test", tfjsonpath.New("backups"), knownvalue.ListExact([]knownvalue.Check{
-						knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.Int64Exact(int64(img.ID))}),
-					})),
-					statecheck.ExpectKnownValue("data.droplet_backups.empty", tfjsonpath.New("backups"), knownvalue.ListSizeExact(0)),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.droplet_backups.test", tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("data.droplet_backups.test", tfjsonpath.New("plan"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.droplet_backups.test", tfjsonpath.New("hour"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.droplet_backups.test", tfjsonpath.New("next_backup_window"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.droplet_backups.test", tfjsonpath.New("backups"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.Int64Exact(int64(img.ID))}),
+				})),
+				statecheck.ExpectKnownValue("data.droplet_backups.empty", tfjsonpath.New("backups"), knownvalue.ListSizeExact(0)),
 			},
 		},
-	})
+	)
 }
 
 func TestAccDropletBackupsDataSource_unknownDroplet(t *testing.T) {
 	env := newBackupsEnv(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: env.Config(`
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: env.Config(`
 data "droplet_backups" "test" {
   droplet_id = 999999
 }
 `),
-				ExpectError: regexp.MustCompile(`(?s)Cannot read the backup policy of droplet 999999.*404`),
-			},
-			{
-				Config: env.Config(`
+			ExpectError: regexp.MustCompile(`(?s)Cannot read the backup policy of droplet 999999.*404`),
+		},
+		resource.TestStep{
+			Config: env.Config(`
 data "droplet_backups" "test" {
   droplet_id = 0
 }
 `),
-				ExpectError: regexp.MustCompile(`(?s)droplet_id.*at least 1`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)droplet_id.*at least 1`),
 		},
-	})
+	)
 }
 
 // TestAccDropletBackupsDataSource_feedsResource reads the schedule of one droplet and applies it
@@ -151,11 +142,9 @@ func TestAccDropletBackupsDataSource_feedsResource(t *testing.T) {
 		BackupPolicy: &emulator.PolicySpec{Plan: "weekly", Weekday: "SAT", Hour: hourPtr(20)}}).ID
 	id := env.CreateDroplet(t, "ds-target")
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: env.Config(fmt.Sprintf(`
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: env.Config(fmt.Sprintf(`
 data "droplet_backups" "ref" {
   droplet_id = %d
 }
@@ -167,10 +156,9 @@ resource "droplet_backups" "test" {
   hour       = data.droplet_backups.ref.hour
 }
 `, ref, strconv.Itoa(id))),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectBackups(env, id, wantBackups{true, "weekly", "SAT", hourPtr(20)}),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectBackups(env, id, wantBackups{true, "weekly", "SAT", hourPtr(20)}),
 			},
 		},
-	})
+	)
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/acctest"
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
@@ -77,100 +76,61 @@ func expectResourcesMatchEmulator(env *acctest.Env, withoutResource ...string) q
 func TestAccListBackups_filters(t *testing.T) {
 	env := newBackupsEnv(t)
 	f := newListFleet(t, env)
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Query: true,
-			Config: env.Config(`
-list "droplet_backups" "all" {
-  provider         = droplet
-  include_resource = true
-}
-
-list "droplet_backups" "web" {
-  provider         = droplet
-  include_resource = true
-  config {
-    tag_name = "web"
-  }
-}
-
-list "droplet_backups" "on" {
-  provider         = droplet
-  include_resource = true
-  config {
-    enabled = true
-  }
-}
-
-list "droplet_backups" "off" {
-  provider         = droplet
-  include_resource = true
-  config {
-    enabled = false
-  }
-}
-
-list "droplet_backups" "web_off" {
-  provider = droplet
-  config {
-    tag_name = "web"
-    enabled  = false
-  }
-}
-
-list "droplet_backups" "nobody" {
-  provider = droplet
-  config {
-    tag_name = "nobody"
-  }
-}
-`),
-			QueryResultChecks: concat(
-				acctest.ExpectListed("droplet_backups.all", f.web1, f.web2, f.db1, f.api, f.batch),
-				acctest.ExpectListed("droplet_backups.web", f.web1, f.web2),
-				acctest.ExpectListed("droplet_backups.on", f.web1, f.db1, f.api),
-				acctest.ExpectListed("droplet_backups.off", f.web2, f.batch),
-				acctest.ExpectListed("droplet_backups.web_off", f.web2),
-				acctest.ExpectListed("droplet_backups.nobody"),
-				[]querycheck.QueryResultCheck{
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.web1), knownvalue.StringExact(fmt.Sprintf("web-1 (%d): weekly SUN 04:00", f.web1))),
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.web2), knownvalue.StringExact(fmt.Sprintf("web-2 (%d): backups off", f.web2))),
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.db1), knownvalue.StringExact(fmt.Sprintf("db-1 (%d): daily 20:00", f.db1))),
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.api), knownvalue.StringExact(fmt.Sprintf("api (%d): every 4 h, kept 3 days", f.api))),
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.batch), knownvalue.StringExact(fmt.Sprintf("batch (%d): backups off", f.batch))),
-					querycheck.ExpectResourceKnownValues("droplet_backups.all", acctest.ByDroplet(f.web1), []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(fmt.Sprint(f.web1))},
-						{Path: tfjsonpath.New("droplet_id"), KnownValue: knownvalue.Int64Exact(int64(f.web1))},
-						{Path: tfjsonpath.New("enabled"), KnownValue: knownvalue.Bool(true)},
-						{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.StringExact("weekly")},
-						{Path: tfjsonpath.New("weekday"), KnownValue: knownvalue.StringExact("SUN")},
-						{Path: tfjsonpath.New("hour"), KnownValue: knownvalue.Int64Exact(4)},
-						{Path: tfjsonpath.New("window_length_hours"), KnownValue: knownvalue.Int64Exact(4)},
-						{Path: tfjsonpath.New("retention_period_days"), KnownValue: knownvalue.Int64Exact(28)},
-						{Path: tfjsonpath.New("snapshot_backups_on_disable"), KnownValue: knownvalue.Bool(false)},
-						{Path: tfjsonpath.New("timeouts"), KnownValue: knownvalue.Null()},
-					}),
-					querycheck.ExpectResourceKnownValues("droplet_backups.on", acctest.ByDroplet(f.api), []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.StringExact("intra_daily_4h")},
-						{Path: tfjsonpath.New("weekday"), KnownValue: knownvalue.Null()},
-						{Path: tfjsonpath.New("hour"), KnownValue: knownvalue.Int64Exact(0)},
-						{Path: tfjsonpath.New("window_length_hours"), KnownValue: knownvalue.Int64Exact(4)},
-						{Path: tfjsonpath.New("retention_period_days"), KnownValue: knownvalue.Int64Exact(3)},
-					}),
-					querycheck.ExpectResourceKnownValues("droplet_backups.off", acctest.ByDroplet(f.batch), []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("droplet_id"), KnownValue: knownvalue.Int64Exact(int64(f.batch))},
-						{Path: tfjsonpath.New("enabled"), KnownValue: knownvalue.Bool(false)},
-						{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.Null()},
-						{Path: tfjsonpath.New("hour"), KnownValue: knownvalue.Null()},
-						{Path: tfjsonpath.New("next_backup_window"), KnownValue: knownvalue.Null()},
-						{Path: tfjsonpath.New("snapshot_backups_on_disable"), KnownValue: knownvalue.Bool(false)},
-					}),
-					expectResourcesMatchEmulator(env, "droplet_backups.web_off", "droplet_backups.nobody"),
-				},
-			),
-		}},
+	acctest.QueryTest(t, resource.TestStep{
+		Config: env.Config(acctest.HCL(
+			acctest.List{Type: "droplet_backups", Label: "all", IncludeResource: true},
+			acctest.List{Type: "droplet_backups", Label: "web", IncludeResource: true, Config: `tag_name = "web"`},
+			acctest.List{Type: "droplet_backups", Label: "on", IncludeResource: true, Config: `enabled = true`},
+			acctest.List{Type: "droplet_backups", Label: "off", IncludeResource: true, Config: `enabled = false`},
+			acctest.List{Type: "droplet_backups", Label: "web_off", Config: `
+tag_name = "web"
+enabled = false
+`},
+			acctest.List{Type: "droplet_backups", Label: "nobody", Config: `tag_name = "nobody"`},
+		)),
+		QueryResultChecks: concat(
+			acctest.ExpectListed("droplet_backups.all", f.web1, f.web2, f.db1, f.api, f.batch),
+			acctest.ExpectListed("droplet_backups.web", f.web1, f.web2),
+			acctest.ExpectListed("droplet_backups.on", f.web1, f.db1, f.api),
+			acctest.ExpectListed("droplet_backups.off", f.web2, f.batch),
+			acctest.ExpectListed("droplet_backups.web_off", f.web2),
+			acctest.ExpectListed("droplet_backups.nobody"),
+			[]querycheck.QueryResultCheck{
+				querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.web1), knownvalue.StringExact(fmt.Sprintf("web-1 (%d): weekly SUN 04:00", f.web1))),
+				querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.web2), knownvalue.StringExact(fmt.Sprintf("web-2 (%d): backups off", f.web2))),
+				querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.db1), knownvalue.StringExact(fmt.Sprintf("db-1 (%d): daily 20:00", f.db1))),
+				querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.api), knownvalue.StringExact(fmt.Sprintf("api (%d): every 4 h, kept 3 days", f.api))),
+				querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(f.batch), knownvalue.StringExact(fmt.Sprintf("batch (%d): backups off", f.batch))),
+				querycheck.ExpectResourceKnownValues("droplet_backups.all", acctest.ByDroplet(f.web1), []querycheck.KnownValueCheck{
+					{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(fmt.Sprint(f.web1))},
+					{Path: tfjsonpath.New("droplet_id"), KnownValue: knownvalue.Int64Exact(int64(f.web1))},
+					{Path: tfjsonpath.New("enabled"), KnownValue: knownvalue.Bool(true)},
+					{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.StringExact("weekly")},
+					{Path: tfjsonpath.New("weekday"), KnownValue: knownvalue.StringExact("SUN")},
+					{Path: tfjsonpath.New("hour"), KnownValue: knownvalue.Int64Exact(4)},
+					{Path: tfjsonpath.New("window_length_hours"), KnownValue: knownvalue.Int64Exact(4)},
+					{Path: tfjsonpath.New("retention_period_days"), KnownValue: knownvalue.Int64Exact(28)},
+					{Path: tfjsonpath.New("snapshot_backups_on_disable"), KnownValue: knownvalue.Bool(false)},
+					{Path: tfjsonpath.New("timeouts"), KnownValue: knownvalue.Null()},
+				}),
+				querycheck.ExpectResourceKnownValues("droplet_backups.on", acctest.ByDroplet(f.api), []querycheck.KnownValueCheck{
+					{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.StringExact("intra_daily_4h")},
+					{Path: tfjsonpath.New("weekday"), KnownValue: knownvalue.Null()},
+					{Path: tfjsonpath.New("hour"), KnownValue: knownvalue.Int64Exact(0)},
+					{Path: tfjsonpath.New("window_length_hours"), KnownValue: knownvalue.Int64Exact(4)},
+					{Path: tfjsonpath.New("retention_period_days"), KnownValue: knownvalue.Int64Exact(3)},
+				}),
+				querycheck.ExpectResourceKnownValues("droplet_backups.off", acctest.ByDroplet(f.batch), []querycheck.KnownValueCheck{
+					{Path: tfjsonpath.New("droplet_id"), KnownValue: knownvalue.Int64Exact(int64(f.batch))},
+					{Path: tfjsonpath.New("enabled"), KnownValue: knownvalue.Bool(false)},
+					{Path: tfjsonpath.New("plan"), KnownValue: knownvalue.Null()},
+					{Path: tfjsonpath.New("hour"), KnownValue: knownvalue.Null()},
+					{Path: tfjsonpath.New("next_backup_window"), KnownValue: knownvalue.Null()},
+					{Path: tfjsonpath.New("snapshot_backups_on_disable"), KnownValue: knownvalue.Bool(false)},
+				}),
+				expectResourcesMatchEmulator(env, "droplet_backups.web_off", "droplet_backups.nobody"),
+			},
+		),
 	})
 }
 
@@ -187,66 +147,40 @@ func TestAccListBackups_limit(t *testing.T) {
 		}
 		ids[i] = s.CreateDroplet(spec).ID
 	}
-	query := func(block string) string { return env.Config(block) }
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: s.ResetStats,
-				Query:     true,
-				Config: query(`
-list "droplet_backups" "first" {
-  provider = droplet
-  limit    = 3
-}
-`),
-				QueryResultChecks: concat(
-					acctest.ExpectListed("droplet_backups.first", ids[0], ids[1], ids[2]),
-					[]querycheck.QueryResultCheck{backupsRequests(s, 1, 1)},
-				),
-			},
-			{
-				PreConfig: s.ResetStats,
-				Query:     true,
-				Config: query(`
-list "droplet_backups" "on" {
-  provider = droplet
-  limit    = 70
-  config {
-    enabled = true
-  }
-}
-`),
-				// Droplets 0, 3, …, 207 have backups: the 70th is on the second page.
-				QueryResultChecks: concat(
-					[]querycheck.QueryResultCheck{
-						querycheck.ExpectLength("droplet_backups.on", 70),
-						querycheck.ExpectIdentity("droplet_backups.on", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[207]))}),
-						querycheck.ExpectNoIdentity("droplet_backups.on", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[210]))}),
-						backupsRequests(s, 2, 2),
-					},
-				),
-			},
-			{
-				PreConfig: s.ResetStats,
-				Query:     true,
-				Config: query(`
-list "droplet_backups" "all" {
-  provider = droplet
-  limit    = 1000
-}
-`),
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("droplet_backups.all", 450),
-					querycheck.ExpectIdentity("droplet_backups.all", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[449]))}),
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(ids[449]), knownvalue.StringExact(fmt.Sprintf("node-449 (%d): backups off", ids[449]))),
-					querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(ids[447]), knownvalue.StringExact(fmt.Sprintf("node-447 (%d): daily 08:00", ids[447]))),
-					backupsRequests(s, 3, 3),
+	acctest.QueryTest(t,
+		resource.TestStep{
+			PreConfig: s.ResetStats,
+			Config:    env.Config(acctest.List{Type: "droplet_backups", Label: "first", Limit: 3}.HCL()),
+			QueryResultChecks: concat(
+				acctest.ExpectListed("droplet_backups.first", ids[0], ids[1], ids[2]),
+				[]querycheck.QueryResultCheck{backupsRequests(s, 1, 1)},
+			),
+		},
+		resource.TestStep{
+			PreConfig: s.ResetStats,
+			Config:    env.Config(acctest.List{Type: "droplet_backups", Label: "on", Limit: 70, Config: `enabled = true`}.HCL()),
+			// Droplets 0, 3, …, 207 have backups: the 70th is on the second page.
+			QueryResultChecks: concat(
+				[]querycheck.QueryResultCheck{
+					querycheck.ExpectLength("droplet_backups.on", 70),
+					querycheck.ExpectIdentity("droplet_backups.on", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[207]))}),
+					querycheck.ExpectNoIdentity("droplet_backups.on", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[210]))}),
+					backupsRequests(s, 2, 2),
 				},
+			),
+		},
+		resource.TestStep{
+			PreConfig: s.ResetStats,
+			Config:    env.Config(acctest.List{Type: "droplet_backups", Label: "all", Limit: 1000}.HCL()),
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("droplet_backups.all", 450),
+				querycheck.ExpectIdentity("droplet_backups.all", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[449]))}),
+				querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(ids[449]), knownvalue.StringExact(fmt.Sprintf("node-449 (%d): backups off", ids[449]))),
+				querycheck.ExpectResourceDisplayName("droplet_backups.all", acctest.ByDroplet(ids[447]), knownvalue.StringExact(fmt.Sprintf("node-447 (%d): daily 08:00", ids[447]))),
+				backupsRequests(s, 3, 3),
 			},
 		},
-	})
+	)
 }
 
 // backupsRequests is what listing costs: droplet pages and policy pages, nothing else.
@@ -262,29 +196,8 @@ func backupsRequests(s *emulator.Server, dropletPages, policyPages int) queryche
 func TestAccListBackups_apiError(t *testing.T) {
 	env := newBackupsEnv(t)
 	newListFleet(t, env)
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { env.Emulator.Server.SetFaults(emulator.Faults{FaultRate: 1}) },
-			Query:     true,
-			Config: fmt.Sprintf(`
-provider "droplet" {
-  api_endpoint   = %q
-  token          = %q
-  http_retry_max = 0
-}
-
-list "droplet_backups" "web" {
-  provider = droplet
-  config {
-    tag_name = "web"
-  }
-}
-`, env.Endpoint, env.Token),
-			ExpectError: regexp.MustCompile(`Cannot list the droplets tagged \\?"web\\?" and their backup policies`),
-		}},
-	})
+	acctest.ExpectListAPIError(t, env, "droplet_backups",
+		regexp.MustCompile(`Cannot list the droplets tagged \\?"web\\?" and their backup policies`))
 }
 
 func concat[T any](parts ...[]T) []T {
@@ -299,21 +212,9 @@ func concat[T any](parts ...[]T) []T {
 // validated, naming the attribute, before any request.
 func TestAccListBackups_invalidTagName(t *testing.T) {
 	env := newBackupsEnv(t)
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Query: true,
-			Config: env.Config(`
-list "droplet_backups" "typo" {
-  provider = droplet
-  config {
-    tag_name = "web servers"
-  }
-}
-`),
-			ExpectError: regexp.MustCompile(`tag_name must contain only letters, digits`),
-		}},
+	acctest.QueryTest(t, resource.TestStep{
+		Config:      env.Config(acctest.List{Type: "droplet_backups", Label: "typo", Config: `tag_name = "web servers"`}.HCL()),
+		ExpectError: regexp.MustCompile(`tag_name must contain only letters, digits`),
 	})
 	if n := env.Emulator.Server.Stats().TotalRequests; n != 0 {
 		t.Errorf("an invalid tag_name sent %d requests, want none", n)

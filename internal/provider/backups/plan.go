@@ -127,20 +127,12 @@ func asksForChange(planned, cfg dropletBackupsModel, prior *dropletBackupsModel)
 func planPolicy(planned *dropletBackupsModel, cfg dropletBackupsModel, prior *dropletBackupsModel, offered []digitalocean.SupportedPolicy) {
 	switch {
 	case planned.Enabled.IsUnknown():
-		planned.Plan = orUnknownString(cfg.Plan)
-		planned.Weekday = orUnknownString(cfg.Weekday)
-		planned.Hour = orUnknownInt64(cfg.Hour)
-		planned.WindowLengthHours = orUnknownInt64(cfg.WindowLengthHours)
-		planned.RetentionPeriodDays = orUnknownInt64(cfg.RetentionPeriodDays)
+		planned.setPolicyFrom(cfg, orUnknownString, orUnknownInt64)
 		planned.NextBackupWindow = types.ObjectUnknown(nextBackupWindowAttrTypes)
 
 	case !planned.Enabled.ValueBool():
 		// The configuration is null here (ValidateConfig), unless it is still unknown.
-		planned.Plan = orNullString(cfg.Plan)
-		planned.Weekday = orNullString(cfg.Weekday)
-		planned.Hour = orNullInt64(cfg.Hour)
-		planned.WindowLengthHours = orNullInt64(cfg.WindowLengthHours)
-		planned.RetentionPeriodDays = orNullInt64(cfg.RetentionPeriodDays)
+		planned.setPolicyFrom(cfg, orNullString, orNullInt64)
 		planned.NextBackupWindow = types.ObjectNull(nextBackupWindowAttrTypes)
 
 	case prior == nil || !prior.Enabled.ValueBool():
@@ -255,6 +247,16 @@ func hasUnknownPolicy(m dropletBackupsModel) bool {
 		}
 	}
 	return false
+}
+
+// setPolicyFrom plans the policy attributes from the configuration, each value unset there
+// replaced as str or num decides.
+func (m *dropletBackupsModel) setPolicyFrom(cfg dropletBackupsModel, str func(types.String) types.String, num func(types.Int64) types.Int64) {
+	m.Plan = str(cfg.Plan)
+	m.Weekday = str(cfg.Weekday)
+	m.Hour = num(cfg.Hour)
+	m.WindowLengthHours = num(cfg.WindowLengthHours)
+	m.RetentionPeriodDays = num(cfg.RetentionPeriodDays)
 }
 
 func orUnknownString(v types.String) types.String {

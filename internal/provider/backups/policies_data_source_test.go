@@ -49,24 +49,21 @@ func TestAccDropletBackupPoliciesDataSource(t *testing.T) {
 			tfjsonpath.New("policies"), knownvalue.ListExact(want)))
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: env.Config(`
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: env.Config(`
 data "droplet_backup_policies" "all" {}
 
 output "daily_hours" {
   value = one([for p in data.droplet_backup_policies.all.policies : p.possible_window_starts if p.name == "daily"])
 }
 `),
-				ConfigStateChecks: append(checks,
-					statecheck.ExpectKnownOutputValue("daily_hours", knownvalue.ListExact([]knownvalue.Check{
-						knownvalue.Int64Exact(0), knownvalue.Int64Exact(4), knownvalue.Int64Exact(8),
-						knownvalue.Int64Exact(12), knownvalue.Int64Exact(16), knownvalue.Int64Exact(20),
-					})),
-				),
-			},
+			ConfigStateChecks: append(checks,
+				statecheck.ExpectKnownOutputValue("daily_hours", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.Int64Exact(0), knownvalue.Int64Exact(4), knownvalue.Int64Exact(8),
+					knownvalue.Int64Exact(12), knownvalue.Int64Exact(16), knownvalue.Int64Exact(20),
+				})),
+			),
 		},
-	})
+	)
 }

@@ -550,46 +550,43 @@ func TestAccDropletBackups_driftUnsetFields(t *testing.T) {
 	env := newBackupsEnv(t)
 	id := env.CreateDroplet(t, "backups-drift-unset")
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{Config: backupsConfig(env, id, "")},
-			{
-				PreConfig: func() {
-					if err := env.Emulator.Server.SetBackupPolicy(id, true, emulator.PolicySpec{Plan: "weekly", Weekday: "SUN", Hour: hourPtr(0)}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: backupsConfig(env, id, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("plan"), knownvalue.StringExact("weekly")),
-					statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("weekday"), knownvalue.StringExact("SUN")),
-					statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("hour"), knownvalue.Int64Exact(0)),
-					statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("retention_period_days"), knownvalue.Int64Exact(28)),
-					expectBackups(env, id, wantBackups{true, "weekly", "SUN", hourPtr(0)}),
-					expectActions(env, id, map[string]int{"enable_backups": 1, "change_backup_policy": 0}),
-				},
+	acctest.ParallelTest(t,
+		resource.TestStep{Config: backupsConfig(env, id, "")},
+		resource.TestStep{
+			PreConfig: func() {
+				if err := env.Emulator.Server.SetBackupPolicy(id, true, emulator.PolicySpec{Plan: "weekly", Weekday: "SUN", Hour: hourPtr(0)}); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				PreConfig: func() {
-					if err := env.Emulator.Server.SetBackupPolicy(id, false, emulator.PolicySpec{}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: backupsConfig(env, id, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(backupsAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectBackups(env, id, wantBackups{enabled: true, plan: "daily"}),
-					expectActions(env, id, map[string]int{"enable_backups": 2}),
-				},
+			Config: backupsConfig(env, id, ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("plan"), knownvalue.StringExact("weekly")),
+				statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("weekday"), knownvalue.StringExact("SUN")),
+				statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("hour"), knownvalue.Int64Exact(0)),
+				statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("retention_period_days"), knownvalue.Int64Exact(28)),
+				expectBackups(env, id, wantBackups{true, "weekly", "SUN", hourPtr(0)}),
+				expectActions(env, id, map[string]int{"enable_backups": 1, "change_backup_policy": 0}),
 			},
 		},
-	})
+		resource.TestStep{
+			PreConfig: func() {
+				if err := env.Emulator.Server.SetBackupPolicy(id, false, emulator.PolicySpec{}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: backupsConfig(env, id, ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(backupsAddr, plancheck.ResourceActionUpdate)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectBackups(env, id, wantBackups{enabled: true, plan: "daily"}),
+				expectActions(env, id, map[string]int{"enable_backups": 2}),
+			},
+		},
+	)
 }
 
 // TestAccDropletBackups_adopt creates the resource for droplets whose backups are already on.
@@ -613,30 +610,27 @@ resource "droplet_backups" "other" {
 }
 `, same, other))
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					// Matching policy (weekday not configured, so not compared): no action at all.
-					statecheck.ExpectKnownValue("droplet_backups.same", tfjsonpath.New("weekday"), knownvalue.StringExact("FRI")),
-					statecheck.ExpectKnownValue("droplet_backups.same", tfjsonpath.New("hour"), knownvalue.Int64Exact(16)),
-					expectActions(env, same, map[string]int{"enable_backups": 0, "change_backup_policy": 0}),
-					// Another policy: one change_backup_policy, keeping the hour, never enable_backups.
-					statecheck.ExpectKnownValue("droplet_backups.other", tfjsonpath.New("plan"), knownvalue.StringExact("daily")),
-					statecheck.ExpectKnownValue("droplet_backups.other", tfjsonpath.New("weekday"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("droplet_backups.other", tfjsonpath.New("hour"), knownvalue.Int64Exact(16)),
-					expectActions(env, other, map[string]int{"enable_backups": 0, "change_backup_policy": 1}),
-					acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
-						rec, _ := env.Emulator.Server.BackupPolicy(other)
-						return compareRecord(rec, wantBackups{true, "daily", "", hourPtr(16)})
-					}),
-				},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				// Matching policy (weekday not configured, so not compared): no action at all.
+				statecheck.ExpectKnownValue("droplet_backups.same", tfjsonpath.New("weekday"), knownvalue.StringExact("FRI")),
+				statecheck.ExpectKnownValue("droplet_backups.same", tfjsonpath.New("hour"), knownvalue.Int64Exact(16)),
+				expectActions(env, same, map[string]int{"enable_backups": 0, "change_backup_policy": 0}),
+				// Another policy: one change_backup_policy, keeping the hour, never enable_backups.
+				statecheck.ExpectKnownValue("droplet_backups.other", tfjsonpath.New("plan"), knownvalue.StringExact("daily")),
+				statecheck.ExpectKnownValue("droplet_backups.other", tfjsonpath.New("weekday"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("droplet_backups.other", tfjsonpath.New("hour"), knownvalue.Int64Exact(16)),
+				expectActions(env, other, map[string]int{"enable_backups": 0, "change_backup_policy": 1}),
+				acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
+					rec, _ := env.Emulator.Server.BackupPolicy(other)
+					return compareRecord(rec, wantBackups{true, "daily", "", hourPtr(16)})
+				}),
 			},
-			acctest.EmptyPlan(cfg),
 		},
-	})
+		acctest.EmptyPlan(cfg),
+	)
 }
 
 // TestAccDropletBackups_createDisabled adopts a droplet with backups on under enabled = false.
@@ -747,18 +741,15 @@ func TestAccDropletBackups_importExisting(t *testing.T) {
 func TestAccDropletBackups_importInvalidID(t *testing.T) {
 	env := newBackupsEnv(t)
 	id := env.CreateDroplet(t, "import-invalid")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config:        backupsConfig(env, id, ""),
-				ResourceName:  backupsAddr,
-				ImportState:   true,
-				ImportStateId: "web-01",
-				ExpectError:   regexp.MustCompile(`droplet's numeric ID`),
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config:        backupsConfig(env, id, ""),
+			ResourceName:  backupsAddr,
+			ImportState:   true,
+			ImportStateId: "web-01",
+			ExpectError:   regexp.MustCompile(`droplet's numeric ID`),
 		},
-	})
+	)
 }
 
 // TestAccDropletBackups_identity needs Terraform 1.12+ (resource identity).
@@ -879,35 +870,32 @@ func TestAccDropletBackups_dropletDeleted(t *testing.T) {
 	env := newBackupsEnv(t)
 	id := env.CreateDroplet(t, "backups-deleted")
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config:            backupsConfig(env, id, `  plan = "daily"`),
-				ConfigStateChecks: []statecheck.StateCheck{expectBackups(env, id, wantBackups{enabled: true, plan: "daily"})},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config:            backupsConfig(env, id, `  plan = "daily"`),
+			ConfigStateChecks: []statecheck.StateCheck{expectBackups(env, id, wantBackups{enabled: true, plan: "daily"})},
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				if !env.Emulator.Server.DeleteDroplet(id) {
+					t.Fatalf("droplet %d was already gone", id)
+				}
 			},
-			{
-				PreConfig: func() {
-					if !env.Emulator.Server.DeleteDroplet(id) {
-						t.Fatalf("droplet %d was already gone", id)
-					}
-				},
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check: func(s *terraform.State) error {
-					if _, ok := s.RootModule().Resources[backupsAddr]; ok {
-						return fmt.Errorf("%s is still in the state after its droplet was deleted", backupsAddr)
-					}
-					return nil
-				},
-			},
-			{
-				Config:             backupsConfig(env, id, `  plan = "daily"`),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check: func(s *terraform.State) error {
+				if _, ok := s.RootModule().Resources[backupsAddr]; ok {
+					return fmt.Errorf("%s is still in the state after its droplet was deleted", backupsAddr)
+				}
+				return nil
 			},
 		},
-	})
+		resource.TestStep{
+			Config:             backupsConfig(env, id, `  plan = "daily"`),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		},
+	)
 }
 
 // TestAccDropletBackups_busyDroplet: the droplet is running another action when Terraform acts;
@@ -940,31 +928,28 @@ func TestAccDropletBackups_busyDroplet(t *testing.T) {
 		return nil
 	})
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: busy,
-				Config: backupsConfig(env, id, `  plan = "daily"
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig: busy,
+			Config: backupsConfig(env, id, `  plan = "daily"
   hour = 4`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectBackups(env, id, wantBackups{true, "daily", "", hourPtr(4)}),
-					expectActions(env, id, map[string]int{"reboot": 1, "enable_backups": 1}),
-					startedAfterReboots,
-				},
-			},
-			{
-				PreConfig: busy,
-				Config: backupsConfig(env, id, `  plan = "daily"
-  hour = 8`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectBackups(env, id, wantBackups{true, "daily", "", hourPtr(8)}),
-					expectActions(env, id, map[string]int{"reboot": 2, "enable_backups": 1, "change_backup_policy": 1}),
-					startedAfterReboots,
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectBackups(env, id, wantBackups{true, "daily", "", hourPtr(4)}),
+				expectActions(env, id, map[string]int{"reboot": 1, "enable_backups": 1}),
+				startedAfterReboots,
 			},
 		},
-	})
+		resource.TestStep{
+			PreConfig: busy,
+			Config: backupsConfig(env, id, `  plan = "daily"
+  hour = 8`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectBackups(env, id, wantBackups{true, "daily", "", hourPtr(8)}),
+				expectActions(env, id, map[string]int{"reboot": 2, "enable_backups": 1, "change_backup_policy": 1}),
+				startedAfterReboots,
+			},
+		},
+	)
 }
 
 // TestAccDropletBackups_erroredAction: an action that ends errored fails the apply with the
@@ -980,45 +965,42 @@ func TestAccDropletBackups_erroredAction(t *testing.T) {
 		return regexp.MustCompile(fmt.Sprintf(`(?s)droplet %d.*%s\s+action\s+\d+\s+on\s+droplet\s+%d`, id, typ, id))
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   func() { env.Emulator.Server.FailNextAction(id, "enable_backups") },
-				Config:      daily4,
-				ExpectError: actionErr("enable_backups"),
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig:   func() { env.Emulator.Server.FailNextAction(id, "enable_backups") },
+			Config:      daily4,
+			ExpectError: actionErr("enable_backups"),
+		},
+		resource.TestStep{
+			// Nothing was recorded; the retry finds backups still off and enables them.
+			Config: daily4,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(backupsAddr, plancheck.ResourceActionCreate)},
 			},
-			{
-				// Nothing was recorded; the retry finds backups still off and enables them.
-				Config: daily4,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(backupsAddr, plancheck.ResourceActionCreate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectBackups(env, id, wantBackups{true, "daily", "", hourPtr(4)}),
-					expectActions(env, id, map[string]int{"enable_backups": 2}),
-				},
-			},
-			{
-				PreConfig:   func() { env.Emulator.Server.FailNextAction(id, "change_backup_policy") },
-				Config:      daily16,
-				ExpectError: actionErr("change_backup_policy"),
-			},
-			{
-				// The state still holds hour 4, as DigitalOcean does, so the change is planned again.
-				Config: daily16,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(backupsAddr, plancheck.ResourceActionUpdate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectBackups(env, id, wantBackups{true, "daily", "", hourPtr(16)}),
-					expectActions(env, id, map[string]int{"change_backup_policy": 2}),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectBackups(env, id, wantBackups{true, "daily", "", hourPtr(4)}),
+				expectActions(env, id, map[string]int{"enable_backups": 2}),
 			},
 		},
-	})
+		resource.TestStep{
+			PreConfig:   func() { env.Emulator.Server.FailNextAction(id, "change_backup_policy") },
+			Config:      daily16,
+			ExpectError: actionErr("change_backup_policy"),
+		},
+		resource.TestStep{
+			// The state still holds hour 4, as DigitalOcean does, so the change is planned again.
+			Config: daily16,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(backupsAddr, plancheck.ResourceActionUpdate),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectBackups(env, id, wantBackups{true, "daily", "", hourPtr(16)}),
+				expectActions(env, id, map[string]int{"change_backup_policy": 2}),
+			},
+		},
+	)
 }
 
 // TestAccDropletBackups_validation: configurations DigitalOcean cannot hold fail at plan time and

@@ -243,29 +243,26 @@ func TestAccDropletBackups_usageBasedUnset(t *testing.T) {
 	env := newBackupsEnv(t)
 	id := env.CreateDroplet(t, "backups-usage-unset")
 	cfg := backupsConfig(env, id, "")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			acctest.EmptyPlan(cfg),
-			{
-				PreConfig: func() {
-					err := env.Emulator.Server.SetBackupPolicy(id, true, emulator.PolicySpec{Plan: "intra_daily_12h", Hour: hourPtr(8), RetentionPeriodDays: acctest.Ptr(21)})
-					if err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("plan"), knownvalue.StringExact("intra_daily_12h")),
-					expectBackups(env, id, wantBackups{true, "intra_daily_12h", "", hourPtr(8)}),
-					expectUsage(env, id, 21),
-					env.ExpectActionHistory(t, id, history(0)...),
-				},
+	acctest.ParallelTest(t,
+		resource.TestStep{Config: cfg},
+		acctest.EmptyPlan(cfg),
+		resource.TestStep{
+			PreConfig: func() {
+				err := env.Emulator.Server.SetBackupPolicy(id, true, emulator.PolicySpec{Plan: "intra_daily_12h", Hour: hourPtr(8), RetentionPeriodDays: acctest.Ptr(21)})
+				if err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(backupsAddr, tfjsonpath.New("plan"), knownvalue.StringExact("intra_daily_12h")),
+				expectBackups(env, id, wantBackups{true, "intra_daily_12h", "", hourPtr(8)}),
+				expectUsage(env, id, 21),
+				env.ExpectActionHistory(t, id, history(0)...),
 			},
 		},
-	})
+	)
 }
 
 // TestAccDropletBackups_importUsageBased imports backups on a usage-based plan set up outside
@@ -418,27 +415,24 @@ func TestAccDropletBackups_offeredReadOncePerProcess(t *testing.T) {
 		id := env.CreateDroplet(t, fmt.Sprintf("offered-once-%d", i))
 		body += acctest.Backups{Label: fmt.Sprintf("b%d", i), DropletID: id, Plan: plan}.HCL()
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:          func() { env.Emulator.Server.ResetStats() },
-				Config:             env.Config(body),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				// A plan-only step runs two terraform plans, each a provider process of its own;
-				// a read per resource would be five each.
-				PreConfig: func() {
-					if n := env.Emulator.Server.Stats().Requests[route]; n < 1 || n > 2 {
-						t.Errorf("two plans of five resources sent %d %q requests, want one per plan", n, route)
-					}
-				},
-				Config:             env.Config(body),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig:          func() { env.Emulator.Server.ResetStats() },
+			Config:             env.Config(body),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
 		},
-	})
+		resource.TestStep{
+			// A plan-only step runs two terraform plans, each a provider process of its own;
+			// a read per resource would be five each.
+			PreConfig: func() {
+				if n := env.Emulator.Server.Stats().Requests[route]; n < 1 || n > 2 {
+					t.Errorf("two plans of five resources sent %d %q requests, want one per plan", n, route)
+				}
+			},
+			Config:             env.Config(body),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		},
+	)
 }

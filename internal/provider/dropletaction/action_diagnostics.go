@@ -125,16 +125,7 @@ func resultLine(r digitalocean.Result, timeout time.Duration) string {
 	if r.PowerOff != nil {
 		s += fmt.Sprintf(", then power_off action %d %s", r.PowerOff.ID, statusOrUnknown(r.PowerOff.Status))
 	}
-	switch {
-	case r.Err == nil, errors.Is(r.Err, digitalocean.ErrActionErrored):
-	case errors.Is(r.Err, digitalocean.ErrTimeout):
-		s += fmt.Sprintf(", still running when `timeout` (%s) ran out", timeout)
-	case errors.Is(r.Err, context.Canceled):
-		s += ", still running when the invocation was interrupted"
-	default:
-		s += fmt.Sprintf(" (%v)", r.Err)
-	}
-	return s
+	return s + whyWaitEnded(r.Err, "`timeout`", timeout, "invocation")
 }
 
 // blockingAction is the other action a start waited for in vain, when that is why it failed.

@@ -66,22 +66,24 @@ func (a *dropletAction) ConfigValidators(context.Context) []action.ConfigValidat
 // ValidateConfig applies the rules a schema cannot express. Unknown values are skipped: Invoke
 // checks them again once they are known.
 func (a *dropletAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
-	cfg, diags := readInvokeConfig(ctx, req.Config, a.kind)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	a.validConfig(ctx, req.Config, &resp.Diagnostics)
+}
+
+// validConfig reads the configuration and checks it, as ValidateConfig and Invoke both must; ok
+// is false when either step failed.
+func (a *dropletAction) validConfig(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (cfg invokeConfig, ok bool) {
+	cfg, d := readInvokeConfig(ctx, config, a.kind)
+	diags.Append(d...)
+	if diags.HasError() {
+		return cfg, false
 	}
-	resp.Diagnostics.Append(cfg.validate()...)
+	diags.Append(cfg.validate()...)
+	return cfg, !diags.HasError()
 }
 
 func (a *dropletAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	cfg, diags := readInvokeConfig(ctx, req.Config, a.kind)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(cfg.validate()...)
-	if resp.Diagnostics.HasError() || !providerutil.RequireClient(a.client, &resp.Diagnostics) {
+	cfg, ok := a.validConfig(ctx, req.Config, &resp.Diagnostics)
+	if !ok || !providerutil.RequireClient(a.client, &resp.Diagnostics) {
 		return
 	}
 	job, err := cfg.job()
@@ -190,7 +192,7 @@ func readInvokeConfig(ctx context.Context, config tfsdk.Config, t actionType) (i
 func (c invokeConfig) validate() diag.Diagnostics {
 	var diags diag.Diagnostics
 	if c.kind == actionRestore && providerutil.IsKnown(c.Image) {
-		if _, err := restoreImageID(c.Image.ValueString()); err != nil {
+		if err := checkRestoreImage(c.Image.ValueString()); err != nil {
 			diags.AddAttributeError(path.Root(argImage), "Invalid image for restore",
 				err.Error()+". Find the ID with the `droplet_backups` data source.")
 		}

@@ -207,7 +207,7 @@ action "droplet_reboot" "slow" {
 		t.Fatalf("emulator holds reboot actions %+v, want exactly action %s, still in-progress: terraform returned before it ended", reboots, actionID)
 	}
 	if strings.Contains(out, "Interrupted while waiting") {
-		if !wrapped(fmt.Sprintf("Interrupted while waiting for droplet action reboot on droplet interrupted (%d)", id),
+		if !actionErrorText(fmt.Sprintf("Interrupted while waiting for droplet action reboot on droplet interrupted (%d)", id),
 			"reboot action "+actionID+" in-progress, still running when the invocation was interrupted").MatchString(out) {
 			t.Errorf("the interrupt's error does not name the droplet, action and status:\n%s", out)
 		}

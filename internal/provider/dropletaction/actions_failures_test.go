@@ -45,7 +45,7 @@ func TestAccAction_errored(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: triggered(env, invocation{"reboot", "reboot", onDroplet(id, "")}),
-				ExpectError: wrapped(fmt.Sprintf("Droplet action reboot failed on droplet fails (%d)", id),
+				ExpectError: actionErrorText(fmt.Sprintf("Droplet action reboot failed on droplet fails (%d)", id),
 					fmt.Sprintf("droplet fails (%d): reboot action", id), "errored", "control panel", "invoke the action again"),
 			},
 			after(env, t, func() { wantHistory(t, srv, id, "reboot:errored") }),
@@ -66,7 +66,7 @@ func TestAccAction_erroredByTag(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: triggered(env, invocation{"power_cycle", "cycle", `    tag_name = "flaky"`}),
-				ExpectError: wrapped(`Droplet action power_cycle failed on 1 of 3 droplets tagged "flaky"`,
+				ExpectError: actionErrorText(`Droplet action power_cycle failed on 1 of 3 droplets tagged "flaky"`,
 					fmt.Sprintf("droplet flaky-1 (%d): power_cycle action", ids[0]), "completed",
 					fmt.Sprintf("droplet flaky-2 (%d): power_cycle action", ids[1]), "errored",
 					fmt.Sprintf("droplet flaky-3 (%d): power_cycle action", ids[2]), "completed"),
@@ -95,11 +95,11 @@ func TestAccAction_goneAndNoTaggedDroplet(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      triggered(env, invocation{"reboot", "reboot", onDroplet(gone, "")}),
-				ExpectError: wrapped(fmt.Sprintf("Cannot run droplet action reboot on droplet %d", gone), "404", "destroyed outside Terraform"),
+				ExpectError: actionErrorText(fmt.Sprintf("Cannot run droplet action reboot on droplet %d", gone), "404", "destroyed outside Terraform"),
 			},
 			{
 				Config:      triggered(env, invocation{"snapshot", "snap", `    tag_name = "nobody"`}),
-				ExpectError: wrapped(`No droplet has the tag "nobody"`, "no snapshot action was started"),
+				ExpectError: actionErrorText(`No droplet has the tag "nobody"`, "no snapshot action was started"),
 			},
 			after(env, t, func() {
 				if n := srv.Stats().ActionsStarted; len(n) != 0 {
@@ -125,7 +125,7 @@ func TestAccAction_timeoutThenAdopt(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: triggered(env, invocation{"reboot", "first", onDroplet(id, `    timeout = "1s"`)}),
-				ExpectError: wrapped(fmt.Sprintf("Timed out waiting for droplet action reboot on droplet slow (%d)", id),
+				ExpectError: actionErrorText(fmt.Sprintf("Timed out waiting for droplet action reboot on droplet slow (%d)", id),
 					"reboot action", "in-progress, still running when `timeout` (1s) ran out",
 					"Invoking again waits for the action still in progress"),
 			},
@@ -167,7 +167,7 @@ func TestAccAction_busyDroplet(t *testing.T) {
 				Config: triggered(env,
 					invocation{"reboot", "waits", onDroplet(briefly, "")},
 					invocation{"reboot", "gives_up", onDroplet(locked, `    timeout = "2s"`)}),
-				ExpectError: wrapped(fmt.Sprintf("Droplet locked (%d) stayed busy; droplet action reboot did not start", locked),
+				ExpectError: actionErrorText(fmt.Sprintf("Droplet locked (%d) stayed busy; droplet action reboot did not start", locked),
 					fmt.Sprintf("busy with snapshot action %d (last status in-progress) until `timeout` (2s) ran out", blocking.ID),
 					"so no reboot action was started"),
 			},
@@ -191,20 +191,20 @@ func TestAccAction_badConfig(t *testing.T) {
 		TerraformVersionChecks:   needsActions,
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			step(invocation{"resize", "r", onDroplet(1, "")}, wrapped(`The argument "size" is required`)),
-			step(invocation{"reboot", "r", `    tag_name = "web"`}, wrapped(`An argument named "tag_name" is not expected here`)),
+			step(invocation{"resize", "r", onDroplet(1, "")}, actionErrorText(`The argument "size" is required`)),
+			step(invocation{"reboot", "r", `    tag_name = "web"`}, actionErrorText(`An argument named "tag_name" is not expected here`)),
 			step(invocation{"power_off", "r", "    droplet_id = 1\n    tag_name = \"web\""},
-				wrapped("Exactly one of these attributes must be configured: [droplet_id,tag_name]")),
-			step(invocation{"power_off", "r", ""}, wrapped("Exactly one of these attributes must be configured: [droplet_id,tag_name]")),
+				actionErrorText("Exactly one of these attributes must be configured: [droplet_id,tag_name]")),
+			step(invocation{"power_off", "r", ""}, actionErrorText("Exactly one of these attributes must be configured: [droplet_id,tag_name]")),
 			step(invocation{"snapshot", "r", onDroplet(1, `    timeout = "ten minutes"`)},
-				wrapped("Invalid duration", `timeout must be a Go duration greater than zero`, `got "ten minutes"`)),
-			step(invocation{"shutdown", "r", onDroplet(1, `    force_after = "0s"`)}, wrapped("Invalid duration", "force_after")),
+				actionErrorText("Invalid duration", `timeout must be a Go duration greater than zero`, `got "ten minutes"`)),
+			step(invocation{"shutdown", "r", onDroplet(1, `    force_after = "0s"`)}, actionErrorText("Invalid duration", "force_after")),
 			step(invocation{"shutdown", "r", onDroplet(1, "    timeout = \"1m\"\n    force_after = \"5m\"")},
-				wrapped("`force_after` must be shorter than `timeout`")),
+				actionErrorText("`force_after` must be shorter than `timeout`")),
 			step(invocation{"restore", "r", onDroplet(1, `    image = "ubuntu-24-04-x64"`)},
-				wrapped("Invalid image for restore", "numeric ID of a backup")),
-			step(invocation{"power_cycle", "r", `    tag_name = "not a tag"`}, wrapped("tag_name", "must contain only letters")),
-			step(invocation{"rename", "r", onDroplet(0, `    name = "x"`)}, wrapped("droplet_id", "at least 1")),
+				actionErrorText("Invalid image for restore", "numeric ID of a backup")),
+			step(invocation{"power_cycle", "r", `    tag_name = "not a tag"`}, actionErrorText("tag_name", "must contain only letters")),
+			step(invocation{"rename", "r", onDroplet(0, `    name = "x"`)}, actionErrorText("droplet_id", "at least 1")),
 			after(env, t, func() {
 				if n := srv.Stats().TotalRequests; n != 0 {
 					t.Errorf("%d requests reached the API, want none: %v", n, srv.Stats().Requests)

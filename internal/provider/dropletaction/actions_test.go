@@ -3,7 +3,6 @@ package dropletaction_test
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -122,19 +121,6 @@ func expectOnlyTriggers(labels ...string) statecheck.StateCheck {
 		}
 		return nil
 	})
-}
-
-// wrapped matches text whose words Terraform may have wrapped over several lines, in order.
-func wrapped(parts ...string) *regexp.Regexp {
-	quoted := make([]string, len(parts))
-	for i, p := range parts {
-		words := strings.Fields(p)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		quoted[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
 }
 
 // Every action type, each from an action_trigger, with its effect checked in the emulator: one

@@ -112,16 +112,22 @@ func outcomeLine(o digitalocean.Result, timeout time.Duration) string {
 		return fmt.Sprintf("droplet %d: no action started", o.DropletID)
 	}
 	s := fmt.Sprintf("droplet %d: action %d (%s) %s", o.DropletID, o.Action.ID, o.Action.Type, actionStatus(o.Action.Status))
+	return s + whyWaitEnded(o.Err, "timeouts.create", timeout, "apply")
+}
+
+// whyWaitEnded is what a result line adds when its wait ended early: nothing for an action that
+// finished (errored included), else the limit that ran out, what was interrupted, or the error.
+func whyWaitEnded(err error, limit string, timeout time.Duration, interrupted string) string {
 	switch {
-	case o.Err == nil, errors.Is(o.Err, digitalocean.ErrActionErrored):
-	case errors.Is(o.Err, digitalocean.ErrTimeout):
-		s += fmt.Sprintf(", still running when timeouts.create (%s) ran out", timeout)
-	case errors.Is(o.Err, context.Canceled):
-		s += ", still running when the apply was interrupted"
+	case err == nil, errors.Is(err, digitalocean.ErrActionErrored):
+		return ""
+	case errors.Is(err, digitalocean.ErrTimeout):
+		return fmt.Sprintf(", still running when %s (%s) ran out", limit, timeout)
+	case errors.Is(err, context.Canceled):
+		return ", still running when the " + interrupted + " was interrupted"
 	default:
-		s += fmt.Sprintf(" (%v)", o.Err)
+		return fmt.Sprintf(" (%v)", err)
 	}
-	return s
 }
 
 const actionErroredAdvice = "DigitalOcean gives no reason for an errored action; look at the droplet's history in " +

@@ -26,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -283,23 +284,24 @@ func (r *dropletActionResource) Configure(_ context.Context, req resource.Config
 // ValidateConfig applies the per-type rules (which arguments a type takes, which types run by tag).
 // Values that are unknown until apply are skipped here and checked again in Create.
 func (r *dropletActionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg dropletActionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
+	readValidModel(ctx, req.Config.Get, &resp.Diagnostics)
+}
+
+// readValidModel reads the model with get and applies the per-type rules to it, as ValidateConfig
+// and Create both must; ok is false when either step failed.
+func readValidModel(ctx context.Context, get func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics) (m dropletActionModel, ok bool) {
+	diags.Append(get(ctx, &m)...)
+	if diags.HasError() {
+		return m, false
 	}
-	resp.Diagnostics.Append(cfg.validate(ctx)...)
+	diags.Append(m.validate(ctx)...)
+	return m, !diags.HasError()
 }
 
 func (r *dropletActionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan dropletActionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	// Values that were unknown at plan time are known now: apply the plan-time rules to them too.
-	resp.Diagnostics.Append(plan.validate(ctx)...)
-	if resp.Diagnostics.HasError() || !providerutil.RequireClient(r.client, &resp.Diagnostics) {
+	plan, ok := readValidModel(ctx, req.Plan.Get, &resp.Diagnostics)
+	if !ok || !providerutil.RequireClient(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, ok := providerutil.Timeout(ctx, plan.Timeouts.Create, defaultActionCreateTimeout, &resp.Diagnostics)

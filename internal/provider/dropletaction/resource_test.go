@@ -328,23 +328,20 @@ func TestAccDropletAction_byTag(t *testing.T) {
 	offChecks = append(offChecks, statecheck.ExpectKnownValue(actionAddr, tfjsonpath.New("droplet_ids"), knownvalue.ListExact(ids)))
 	offChecks = append(offChecks, actionCompletedState()...)
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:         func() { actionResetStats(env) },
-				Config:            actionOnTag(env, tag, `type = "power_off"`),
-				ConfigStateChecks: append(offChecks, expectActionRequests(env, "POST /v2/droplets/actions", 1)),
-			},
-			{
-				Config: actionOnTag(env, tag, "type = \"snapshot\"\n  name = \"nightly\""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{untouched, expectActionHistory(t, env, history("power_off", "snapshot"))},
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig:         func() { actionResetStats(env) },
+			Config:            actionOnTag(env, tag, `type = "power_off"`),
+			ConfigStateChecks: append(offChecks, expectActionRequests(env, "POST /v2/droplets/actions", 1)),
 		},
-	})
+		resource.TestStep{
+			Config: actionOnTag(env, tag, "type = \"snapshot\"\n  name = \"nightly\""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionDestroyBeforeCreate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{untouched, expectActionHistory(t, env, history("power_off", "snapshot"))},
+		},
+	)
 }
 
 // actionResetStats clears the emulator's request counters (no-op against the real API).
@@ -385,43 +382,40 @@ func TestAccDropletAction_triggers(t *testing.T) {
 	}
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg("a1", "10m"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(t, env, map[int][]string{id: {"reboot:completed"}}),
-					sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
-					newID.AddStateValue(actionAddr, tfjsonpath.New("id")),
-				},
-			},
-			acctest.EmptyPlan(cfg("a1", "10m"),
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: cfg("a1", "10m"),
+			ConfigStateChecks: []statecheck.StateCheck{
 				expectActionHistory(t, env, map[int][]string{id: {"reboot:completed"}}),
 				sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
-			),
-			{
-				Config: cfg("a1", "20m"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(t, env, map[int][]string{id: {"reboot:completed"}}),
-					sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
-				},
-			},
-			{
-				Config: cfg("b2", "20m"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(t, env, map[int][]string{id: {"reboot:completed", "reboot:completed"}}),
-					newID.AddStateValue(actionAddr, tfjsonpath.New("id")),
-				},
+				newID.AddStateValue(actionAddr, tfjsonpath.New("id")),
 			},
 		},
-	})
+		acctest.EmptyPlan(cfg("a1", "10m"),
+			expectActionHistory(t, env, map[int][]string{id: {"reboot:completed"}}),
+			sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
+		),
+		resource.TestStep{
+			Config: cfg("a1", "20m"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectActionHistory(t, env, map[int][]string{id: {"reboot:completed"}}),
+				sameID.AddStateValue(actionAddr, tfjsonpath.New("id")),
+			},
+		},
+		resource.TestStep{
+			Config: cfg("b2", "20m"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(actionAddr, plancheck.ResourceActionDestroyBeforeCreate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectActionHistory(t, env, map[int][]string{id: {"reboot:completed", "reboot:completed"}}),
+				newID.AddStateValue(actionAddr, tfjsonpath.New("id")),
+			},
+		},
+	)
 }
 
 // TestAccDropletAction_readMakesNoAPICall: once the action completed, refresh and plan never ask
@@ -431,32 +425,29 @@ func TestAccDropletAction_readMakesNoAPICall(t *testing.T) {
 	env.SkipIfReal(t)
 	id := env.CreateDroplet(t, "action-no-reads")
 	cfg := actionOnDroplet(env, id, `type = "power_cycle"`)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				// Refresh, plan, apply of nothing, and the post-apply plans of this step.
-				PreConfig: func() { actionResetStats(env) },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{expectActionRequests(env, "", 0)},
-			},
-			{RefreshState: true},
-			{
-				PreConfig: func() {
-					if n := env.Emulator.Server.Stats().TotalRequests; n != 0 {
-						t.Errorf("refresh and plans of a completed droplet_action sent %d API requests, want 0: %v",
-							n, env.Emulator.Server.Stats().Requests)
-					}
-				},
-				Config:   cfg,
-				PlanOnly: true,
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{Config: cfg},
+		resource.TestStep{
+			// Refresh, plan, apply of nothing, and the post-apply plans of this step.
+			PreConfig: func() { actionResetStats(env) },
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{expectActionRequests(env, "", 0)},
 		},
-	})
+		resource.TestStep{RefreshState: true},
+		resource.TestStep{
+			PreConfig: func() {
+				if n := env.Emulator.Server.Stats().TotalRequests; n != 0 {
+					t.Errorf("refresh and plans of a completed droplet_action sent %d API requests, want 0: %v",
+						n, env.Emulator.Server.Stats().Requests)
+				}
+			},
+			Config:   cfg,
+			PlanOnly: true,
+		},
+	)
 }
 
 // TestAccDropletAction_planTimeErrors: every misuse fails in validate/plan, naming the attribute
@@ -468,55 +459,52 @@ func TestAccDropletAction_planTimeErrors(t *testing.T) {
 	step := func(cfg string, want *regexp.Regexp) resource.TestStep {
 		return resource.TestStep{Config: cfg, PlanOnly: true, ExpectError: want}
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			step(actionOnDroplet(env, id, "type = \"reboot\"\n  image = \"ubuntu-24-04-x64\""),
-				actionErrorText("`image` does not apply to type \"reboot\"", "only used by type `restore` and `rebuild`")),
-			step(actionOnDroplet(env, id, "type = \"power_off\"\n  disk = false"),
-				actionErrorText("`disk` does not apply to type \"power_off\"", "only used by type `resize`")),
-			step(actionOnDroplet(env, id, "type = \"reboot\"\n  name = \"x\""),
-				actionErrorText("`name` does not apply", "only used by type `rename` and `snapshot`")),
-			step(actionOnDroplet(env, id, "type = \"snapshot\"\n  backup_policy = { plan = \"daily\" }"),
-				actionErrorText("`backup_policy` does not apply", "`enable_backups` and `change_backup_policy`")),
-			step(actionOnDroplet(env, id, `type = "resize"`),
-				actionErrorText(`Type "resize" requires`, "`size`")),
-			step(actionOnDroplet(env, id, `type = "rename"`),
-				actionErrorText(`Type "rename" requires`, "`name`", "required by type `rename`")),
-			step(actionOnDroplet(env, id, `type = "change_kernel"`),
-				actionErrorText(`Type "change_kernel" requires`, "`kernel`")),
-			step(actionOnDroplet(env, id, `type = "change_backup_policy"`),
-				actionErrorText(`Type "change_backup_policy" requires`, "`backup_policy`")),
-			step(actionOnDroplet(env, id, `type = "rebuild"`),
-				actionErrorText(`Type "rebuild" requires`, "`image`", "required by type `restore` and `rebuild`")),
-			step(actionOnDroplet(env, id, "type = \"restore\"\n  image = \"ubuntu-24-04-x64\""),
-				actionErrorText("Invalid image for restore", "numeric ID of a backup")),
-			step(actionOnTag(env, "web", `type = "reboot"`),
-				actionErrorText(`Type "reboot" cannot run by tag`, "`power_cycle`, `shutdown`, `power_off`, `power_on`, `enable_ipv6`, `snapshot`, `enable_backups` and `disable_backups`")),
-			step(actionOnTag(env, "web", "type = \"enable_backups\"\n  backup_policy = { plan = \"daily\" }"),
-				actionErrorText("`backup_policy` cannot be used with `tag_name`")),
-			step(actionOnTag(env, "not a tag!", `type = "power_on"`),
-				actionErrorText("tag_name", "letters, digits")),
-			step(actionOnDroplet(env, id, "type = \"enable_backups\"\n  backup_policy = {\n    plan    = \"daily\"\n    weekday = \"MON\"\n  }"),
-				actionErrorText("`weekday` needs a weekly plan")),
-			step(actionOnDroplet(env, id, "type = \"enable_backups\"\n  backup_policy = {\n    plan = \"hourly\"\n  }"),
-				actionErrorText("backup_policy.plan", `["daily" "weekly" "intra_daily_4h" "intra_daily_6h" "intra_daily_12h"]`)),
-			step(actionOnDroplet(env, id, "type = \"change_backup_policy\"\n  backup_policy = {\n    plan                  = \"weekly\"\n    retention_period_days = 14\n  }"),
-				actionErrorText("`retention_period_days` needs a usage-based plan", "`backup_policy.plan` is \"weekly\"")),
-			step(actionOnDroplet(env, id, "type = \"change_backup_policy\"\n  backup_policy = {\n    plan    = \"intra_daily_6h\"\n    weekday = \"SUN\"\n  }"),
-				actionErrorText("`weekday` needs a weekly plan")),
-			step(actionOnDroplet(env, id, "type = \"enable_backups\"\n  backup_policy = {\n    plan = \"daily\"\n    hour = 3\n  }"),
-				actionErrorText("backup_policy.hour", `must be one of: ["0" "4" "8" "12" "16" "20"]`)),
-			step(actionOnDroplet(env, id, "type = \"change_kernel\"\n  kernel = 0"),
-				actionErrorText("kernel", "at least 1")),
-			step(actionOnDroplet(env, id, `type = "hibernate"`),
-				actionErrorText("type", `value must be one of`, `"reboot"`)),
-			step(env.Config("resource \"droplet_action\" \"test\" {\n  type = \"power_on\"\n}\n"),
-				actionErrorText("droplet_id", "tag_name")),
-			step(env.Config(fmt.Sprintf("resource \"droplet_action\" \"test\" {\n  droplet_id = %d\n  tag_name = \"web\"\n  type = \"power_on\"\n}\n", id)),
-				actionErrorText("droplet_id", "tag_name")),
-		},
-	})
+	acctest.ParallelTest(t,
+		step(actionOnDroplet(env, id, "type = \"reboot\"\n  image = \"ubuntu-24-04-x64\""),
+			actionErrorText("`image` does not apply to type \"reboot\"", "only used by type `restore` and `rebuild`")),
+		step(actionOnDroplet(env, id, "type = \"power_off\"\n  disk = false"),
+			actionErrorText("`disk` does not apply to type \"power_off\"", "only used by type `resize`")),
+		step(actionOnDroplet(env, id, "type = \"reboot\"\n  name = \"x\""),
+			actionErrorText("`name` does not apply", "only used by type `rename` and `snapshot`")),
+		step(actionOnDroplet(env, id, "type = \"snapshot\"\n  backup_policy = { plan = \"daily\" }"),
+			actionErrorText("`backup_policy` does not apply", "`enable_backups` and `change_backup_policy`")),
+		step(actionOnDroplet(env, id, `type = "resize"`),
+			actionErrorText(`Type "resize" requires`, "`size`")),
+		step(actionOnDroplet(env, id, `type = "rename"`),
+			actionErrorText(`Type "rename" requires`, "`name`", "required by type `rename`")),
+		step(actionOnDroplet(env, id, `type = "change_kernel"`),
+			actionErrorText(`Type "change_kernel" requires`, "`kernel`")),
+		step(actionOnDroplet(env, id, `type = "change_backup_policy"`),
+			actionErrorText(`Type "change_backup_policy" requires`, "`backup_policy`")),
+		step(actionOnDroplet(env, id, `type = "rebuild"`),
+			actionErrorText(`Type "rebuild" requires`, "`image`", "required by type `restore` and `rebuild`")),
+		step(actionOnDroplet(env, id, "type = \"restore\"\n  image = \"ubuntu-24-04-x64\""),
+			actionErrorText("Invalid image for restore", "numeric ID of a backup")),
+		step(actionOnTag(env, "web", `type = "reboot"`),
+			actionErrorText(`Type "reboot" cannot run by tag`, "`power_cycle`, `shutdown`, `power_off`, `power_on`, `enable_ipv6`, `snapshot`, `enable_backups` and `disable_backups`")),
+		step(actionOnTag(env, "web", "type = \"enable_backups\"\n  backup_policy = { plan = \"daily\" }"),
+			actionErrorText("`backup_policy` cannot be used with `tag_name`")),
+		step(actionOnTag(env, "not a tag!", `type = "power_on"`),
+			actionErrorText("tag_name", "letters, digits")),
+		step(actionOnDroplet(env, id, "type = \"enable_backups\"\n  backup_policy = {\n    plan    = \"daily\"\n    weekday = \"MON\"\n  }"),
+			actionErrorText("`weekday` needs a weekly plan")),
+		step(actionOnDroplet(env, id, "type = \"enable_backups\"\n  backup_policy = {\n    plan = \"hourly\"\n  }"),
+			actionErrorText("backup_policy.plan", `["daily" "weekly" "intra_daily_4h" "intra_daily_6h" "intra_daily_12h"]`)),
+		step(actionOnDroplet(env, id, "type = \"change_backup_policy\"\n  backup_policy = {\n    plan                  = \"weekly\"\n    retention_period_days = 14\n  }"),
+			actionErrorText("`retention_period_days` needs a usage-based plan", "`backup_policy.plan` is \"weekly\"")),
+		step(actionOnDroplet(env, id, "type = \"change_backup_policy\"\n  backup_policy = {\n    plan    = \"intra_daily_6h\"\n    weekday = \"SUN\"\n  }"),
+			actionErrorText("`weekday` needs a weekly plan")),
+		step(actionOnDroplet(env, id, "type = \"enable_backups\"\n  backup_policy = {\n    plan = \"daily\"\n    hour = 3\n  }"),
+			actionErrorText("backup_policy.hour", `must be one of: ["0" "4" "8" "12" "16" "20"]`)),
+		step(actionOnDroplet(env, id, "type = \"change_kernel\"\n  kernel = 0"),
+			actionErrorText("kernel", "at least 1")),
+		step(actionOnDroplet(env, id, `type = "hibernate"`),
+			actionErrorText("type", `value must be one of`, `"reboot"`)),
+		step(env.Config("resource \"droplet_action\" \"test\" {\n  type = \"power_on\"\n}\n"),
+			actionErrorText("droplet_id", "tag_name")),
+		step(env.Config(fmt.Sprintf("resource \"droplet_action\" \"test\" {\n  droplet_id = %d\n  tag_name = \"web\"\n  type = \"power_on\"\n}\n", id)),
+			actionErrorText("droplet_id", "tag_name")),
+	)
 	if n := env.Emulator.Server.Stats().TotalRequests; n != 0 {
 		t.Errorf("invalid configurations sent %d API requests, want 0", n)
 	}
@@ -545,22 +533,19 @@ resource "droplet_action" "test" {
 }
 `, image, id))
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config:      cfg("latest"),
-				ExpectError: actionErrorText("Invalid image for restore", `got "latest"`),
-			},
-			{
-				Config: cfg(strconv.Itoa(backup.ID)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(actionAddr, tfjsonpath.New("image"), knownvalue.StringExact(strconv.Itoa(backup.ID))),
-					expectActionHistory(t, env, map[int][]string{id: {"restore:completed"}}),
-				},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config:      cfg("latest"),
+			ExpectError: actionErrorText("Invalid image for restore", `got "latest"`),
+		},
+		resource.TestStep{
+			Config: cfg(strconv.Itoa(backup.ID)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(actionAddr, tfjsonpath.New("image"), knownvalue.StringExact(strconv.Itoa(backup.ID))),
+				expectActionHistory(t, env, map[int][]string{id: {"restore:completed"}}),
 			},
 		},
-	})
+	)
 }
 
 // TestAccDropletAction_erroredAction: an errored action fails the apply naming droplet, action
@@ -570,29 +555,26 @@ func TestAccDropletAction_erroredAction(t *testing.T) {
 	env.SkipIfReal(t)
 	id := env.CreateDroplet(t, "action-errored")
 	cfg := actionOnDroplet(env, id, "type = \"rename\"\n  name = \"after-error\"")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() { env.Emulator.Server.FailNextAction(id, "rename") },
-				Config:    cfg,
-				ExpectError: actionErrorText(fmt.Sprintf("Droplet action rename failed on droplet %d", id),
-					fmt.Sprintf("droplet %d: action", id), "(rename) errored", "next apply runs the action again"),
-			},
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(t, env, map[int][]string{id: {"rename:errored", "rename:completed"}}),
-					env.ExpectDroplet(id, func(d *godo.Droplet) error {
-						if d.Name != "after-error" {
-							return fmt.Errorf("name %q, want after-error", d.Name)
-						}
-						return nil
-					}),
-				},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig: func() { env.Emulator.Server.FailNextAction(id, "rename") },
+			Config:    cfg,
+			ExpectError: actionErrorText(fmt.Sprintf("Droplet action rename failed on droplet %d", id),
+				fmt.Sprintf("droplet %d: action", id), "(rename) errored", "next apply runs the action again"),
+		},
+		resource.TestStep{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectActionHistory(t, env, map[int][]string{id: {"rename:errored", "rename:completed"}}),
+				env.ExpectDroplet(id, func(d *godo.Droplet) error {
+					if d.Name != "after-error" {
+						return fmt.Errorf("name %q, want after-error", d.Name)
+					}
+					return nil
+				}),
 			},
 		},
-	})
+	)
 }
 
 // TestAccDropletAction_erroredByTag: one errored action among several fails the apply and names
@@ -615,36 +597,30 @@ func TestAccDropletAction_erroredByTag(t *testing.T) {
 		}
 		lines = append(lines, fmt.Sprintf("droplet %d: action", id), "(enable_ipv6) "+status)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   func() { env.Emulator.Server.FailNextAction(ids[1], "enable_ipv6") },
-				Config:      cfg,
-				ExpectError: actionErrorText(lines...),
-			},
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{expectActionHistory(t, env, map[int][]string{
-					ids[0]: {"enable_ipv6:completed", "enable_ipv6:completed"},
-					ids[1]: {"enable_ipv6:errored", "enable_ipv6:completed"},
-					ids[2]: {"enable_ipv6:completed", "enable_ipv6:completed"},
-				})},
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig:   func() { env.Emulator.Server.FailNextAction(ids[1], "enable_ipv6") },
+			Config:      cfg,
+			ExpectError: actionErrorText(lines...),
 		},
-	})
+		resource.TestStep{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{expectActionHistory(t, env, map[int][]string{
+				ids[0]: {"enable_ipv6:completed", "enable_ipv6:completed"},
+				ids[1]: {"enable_ipv6:errored", "enable_ipv6:completed"},
+				ids[2]: {"enable_ipv6:completed", "enable_ipv6:completed"},
+			})},
+		},
+	)
 }
 
 // TestAccDropletAction_tagMatchesNoDroplet: a tag on no droplet is an error, not a silent no-op.
 func TestAccDropletAction_tagMatchesNoDroplet(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.CreateDroplet(t, "action-untagged", "something-else")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config:      actionOnTag(env, "action-nobody", `type = "power_off"`),
-			ExpectError: actionErrorText(`No droplet has the tag "action-nobody"`, "nothing was saved"),
-		}},
+	acctest.ParallelTest(t, resource.TestStep{
+		Config:      actionOnTag(env, "action-nobody", `type = "power_off"`),
+		ExpectError: actionErrorText(`No droplet has the tag "action-nobody"`, "nothing was saved"),
 	})
 }
 
@@ -658,41 +634,38 @@ func TestAccDropletAction_busyDroplet(t *testing.T) {
 	cfg := func(id int, timeout string) string {
 		return actionOnDroplet(env, id, fmt.Sprintf("type = \"reboot\"\n  timeouts = { create = %q }", timeout))
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				// Busy for longer than the timeout: the reboot never starts.
-				PreConfig: func() {
-					if _, err := env.Emulator.Server.StartAction(stuck, "password_reset", time.Minute); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      cfg(stuck, "1s"),
-				ExpectError: actionErrorText(fmt.Sprintf("Droplet %d stayed busy; droplet action reboot did not start", stuck), "busy with action", "(password_reset, in-progress)", "timeouts.create is 1s", "no reboot action was started"),
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			// Busy for longer than the timeout: the reboot never starts.
+			PreConfig: func() {
+				if _, err := env.Emulator.Server.StartAction(stuck, "password_reset", time.Minute); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				// Busy for a moment: the reboot waits for it, then starts.
-				PreConfig: func() {
-					if _, err := env.Emulator.Server.StartAction(busy, "password_reset", 2*time.Second); err != nil {
-						t.Fatal(err)
+			Config:      cfg(stuck, "1s"),
+			ExpectError: actionErrorText(fmt.Sprintf("Droplet %d stayed busy; droplet action reboot did not start", stuck), "busy with action", "(password_reset, in-progress)", "timeouts.create is 1s", "no reboot action was started"),
+		},
+		resource.TestStep{
+			// Busy for a moment: the reboot waits for it, then starts.
+			PreConfig: func() {
+				if _, err := env.Emulator.Server.StartAction(busy, "password_reset", 2*time.Second); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: cfg(busy, "1m"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.ExpectActionHistory(t, stuck, "password_reset:in-progress"),
+				env.ExpectActionHistory(t, busy, "password_reset:completed", "reboot:completed"),
+				acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
+					as := env.Actions(t, busy)
+					if as[1].StartedAt.Before(as[0].CompletedAt.Time) {
+						return fmt.Errorf("reboot started at %s, before the busy action completed at %s", as[1].StartedAt, as[0].CompletedAt)
 					}
-				},
-				Config: cfg(busy, "1m"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectActionHistory(t, stuck, "password_reset:in-progress"),
-					env.ExpectActionHistory(t, busy, "password_reset:completed", "reboot:completed"),
-					acctest.Check(func(context.Context, statecheck.CheckStateRequest) error {
-						as := env.Actions(t, busy)
-						if as[1].StartedAt.Before(as[0].CompletedAt.Time) {
-							return fmt.Errorf("reboot started at %s, before the busy action completed at %s", as[1].StartedAt, as[0].CompletedAt)
-						}
-						return nil
-					}),
-				},
+					return nil
+				}),
 			},
 		},
-	})
+	)
 }
 
 // TestAccDropletAction_timeoutAdoptsRunningAction: a timeout shorter than the action fails with a
@@ -707,40 +680,37 @@ func TestAccDropletAction_timeoutAdoptsRunningAction(t *testing.T) {
 		return actionOnDroplet(env, id, fmt.Sprintf("type = \"snapshot\"\n  name = \"slow\"\n  timeouts = { create = %q }", timeout))
 	}
 	var first int
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg("1s"),
-				ExpectError: actionErrorText(fmt.Sprintf("Timed out waiting for droplet action snapshot on droplet %d", id),
-					fmt.Sprintf("droplet %d: action", id), "(snapshot) in-progress", "timeouts.create (1s) ran out",
-					"next apply adopts the action still in progress instead of starting a second snapshot"),
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: cfg("1s"),
+			ExpectError: actionErrorText(fmt.Sprintf("Timed out waiting for droplet action snapshot on droplet %d", id),
+				fmt.Sprintf("droplet %d: action", id), "(snapshot) in-progress", "timeouts.create (1s) ran out",
+				"next apply adopts the action still in progress instead of starting a second snapshot"),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				as := env.Emulator.Server.DropletActions(id)
+				first = as[len(as)-1].ID
 			},
-			{
-				PreConfig: func() {
-					as := env.Emulator.Server.DropletActions(id)
-					first = as[len(as)-1].ID
-				},
-				Config: cfg("1m"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(t, env, map[int][]string{id: {"snapshot:completed"}}),
-					acctest.Check(func(_ context.Context, req statecheck.CheckStateRequest) error {
-						attrs, err := acctest.Attributes(req, actionAddr)
-						if err != nil {
-							return err
-						}
-						if got := acctest.Ints(attrs, "action_ids"); !slices.Equal(got, []int{first}) {
-							return fmt.Errorf("action_ids = %v, want the action the timed-out apply started, %d", got, first)
-						}
-						if n := env.Emulator.Server.Stats().ActionsStarted["snapshot"]; n != 1 {
-							return fmt.Errorf("emulator started %d snapshot actions, want 1", n)
-						}
-						return nil
-					}),
-				},
+			Config: cfg("1m"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectActionHistory(t, env, map[int][]string{id: {"snapshot:completed"}}),
+				acctest.Check(func(_ context.Context, req statecheck.CheckStateRequest) error {
+					attrs, err := acctest.Attributes(req, actionAddr)
+					if err != nil {
+						return err
+					}
+					if got := acctest.Ints(attrs, "action_ids"); !slices.Equal(got, []int{first}) {
+						return fmt.Errorf("action_ids = %v, want the action the timed-out apply started, %d", got, first)
+					}
+					if n := env.Emulator.Server.Stats().ActionsStarted["snapshot"]; n != 1 {
+						return fmt.Errorf("emulator started %d snapshot actions, want 1", n)
+					}
+					return nil
+				}),
 			},
 		},
-	})
+	)
 }
 
 // TestAccDropletAction_byTagBusyDroplet: with one tagged droplet busy, the others start at once
@@ -758,53 +728,47 @@ func TestAccDropletAction_byTagBusyDroplet(t *testing.T) {
 	cfg := func(timeout string) string {
 		return actionOnTag(env, tag, fmt.Sprintf("type = \"snapshot\"\n  timeouts = { create = %q }", timeout))
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg("1s"),
-				ExpectError: actionErrorText(fmt.Sprintf("Droplet action snapshot failed on 2 of 2 droplets tagged %q", tag),
-					fmt.Sprintf("droplet %d: action", ids[0]), "in-progress, still running",
-					fmt.Sprintf("droplet %d: action", ids[1]), "in-progress, still running", "adopts"),
-			},
-			{
-				Config: cfg("1m"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectActionHistory(t, env, map[int][]string{ids[0]: {"snapshot:completed"}, ids[1]: {"snapshot:completed"}}),
-				},
-			},
-			{
-				PreConfig: func() {
-					if _, err := env.Emulator.Server.StartAction(ids[1], "password_reset", 2*time.Second); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: actionOnTag(env, tag, `type = "power_cycle"`),
-				ConfigStateChecks: []statecheck.StateCheck{expectActionHistory(t, env, map[int][]string{
-					ids[0]: {"snapshot:completed", "power_cycle:completed"},
-					ids[1]: {"snapshot:completed", "password_reset:completed", "power_cycle:completed"},
-				})},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: cfg("1s"),
+			ExpectError: actionErrorText(fmt.Sprintf("Droplet action snapshot failed on 2 of 2 droplets tagged %q", tag),
+				fmt.Sprintf("droplet %d: action", ids[0]), "in-progress, still running",
+				fmt.Sprintf("droplet %d: action", ids[1]), "in-progress, still running", "adopts"),
+		},
+		resource.TestStep{
+			Config: cfg("1m"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectActionHistory(t, env, map[int][]string{ids[0]: {"snapshot:completed"}, ids[1]: {"snapshot:completed"}}),
 			},
 		},
-	})
+		resource.TestStep{
+			PreConfig: func() {
+				if _, err := env.Emulator.Server.StartAction(ids[1], "password_reset", 2*time.Second); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: actionOnTag(env, tag, `type = "power_cycle"`),
+			ConfigStateChecks: []statecheck.StateCheck{expectActionHistory(t, env, map[int][]string{
+				ids[0]: {"snapshot:completed", "power_cycle:completed"},
+				ids[1]: {"snapshot:completed", "password_reset:completed", "power_cycle:completed"},
+			})},
+		},
+	)
 }
 
 // TestAccDropletAction_notImportable: an action is an event; there is nothing to import.
 func TestAccDropletAction_notImportable(t *testing.T) {
 	env := acctest.NewEnv(t)
 	id := env.CreateDroplet(t, "action-import")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{Config: actionOnDroplet(env, id, `type = "power_cycle"`)},
-			{
-				ResourceName:  actionAddr,
-				ImportState:   true,
-				ImportStateId: "123",
-				ExpectError:   actionErrorText("droplet_action cannot be imported", "an event, not an object"),
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{Config: actionOnDroplet(env, id, `type = "power_cycle"`)},
+		resource.TestStep{
+			ResourceName:  actionAddr,
+			ImportState:   true,
+			ImportStateId: "123",
+			ExpectError:   actionErrorText("droplet_action cannot be imported", "an event, not an object"),
 		},
-	})
+	)
 }
 
 // TestAccDropletAction_chainedResize is the power off → resize → power on example: depends_on
@@ -831,20 +795,17 @@ resource "droplet_action" "on" {
   depends_on = [droplet_action.test]
 }
 `, id))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				env.ExpectActionHistory(t, id, "power_off:completed", "resize:completed", "power_on:completed"),
-				env.ExpectDroplet(id, func(d *godo.Droplet) error {
-					if d.Status != "active" || d.SizeSlug != "s-2vcpu-4gb" || d.Disk != 25 {
-						return fmt.Errorf("%s, size %s, disk %d GB; want active s-2vcpu-4gb with the disk kept at 25 GB", d.Status, d.SizeSlug, d.Disk)
-					}
-					return nil
-				}),
-			},
-		}},
+	acctest.ParallelTest(t, resource.TestStep{
+		Config: cfg,
+		ConfigStateChecks: []statecheck.StateCheck{
+			env.ExpectActionHistory(t, id, "power_off:completed", "resize:completed", "power_on:completed"),
+			env.ExpectDroplet(id, func(d *godo.Droplet) error {
+				if d.Status != "active" || d.SizeSlug != "s-2vcpu-4gb" || d.Disk != 25 {
+					return fmt.Errorf("%s, size %s, disk %d GB; want active s-2vcpu-4gb with the disk kept at 25 GB", d.Status, d.SizeSlug, d.Disk)
+				}
+				return nil
+			}),
+		},
 	})
 }
 
@@ -894,33 +855,30 @@ resource "droplet_action" "test" {
 			return nil
 		})
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: cfg("INC-1"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					imageIs(1), expectActionHistory(t, env, map[int][]string{id: {"restore:completed"}}),
-				},
-			},
-			{
-				PreConfig: takeBackup,
-				Config:    cfg("INC-1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					imageIs(1), expectActionHistory(t, env, map[int][]string{id: {"restore:completed"}}),
-				},
-			},
-			{
-				Config: cfg("INC-2"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					imageIs(2), expectActionHistory(t, env, map[int][]string{id: {"restore:completed", "restore:completed"}}),
-				},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: cfg("INC-1"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				imageIs(1), expectActionHistory(t, env, map[int][]string{id: {"restore:completed"}}),
 			},
 		},
-	})
+		resource.TestStep{
+			PreConfig: takeBackup,
+			Config:    cfg("INC-1"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				imageIs(1), expectActionHistory(t, env, map[int][]string{id: {"restore:completed"}}),
+			},
+		},
+		resource.TestStep{
+			Config: cfg("INC-2"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				imageIs(2), expectActionHistory(t, env, map[int][]string{id: {"restore:completed", "restore:completed"}}),
+			},
+		},
+	)
 }
 
 // TestAccDropletAction_sameTypeTwiceInOneApply: two snapshots of one droplet in one apply are two
@@ -944,30 +902,27 @@ resource "droplet_action" "second" {
 }
 `, id))
 	differ := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				differ.AddStateValue(actionAddr, tfjsonpath.New("id")),
-				differ.AddStateValue("droplet_action.second", tfjsonpath.New("id")),
-				env.ExpectDroplet(id, func(d *godo.Droplet) error {
-					var names []string
-					for _, sid := range d.SnapshotIDs {
-						img, _, err := env.Godo.Images.GetByID(context.Background(), sid)
-						if err != nil {
-							return err
-						}
-						names = append(names, img.Name)
+	acctest.ParallelTest(t, resource.TestStep{
+		Config: cfg,
+		ConfigStateChecks: []statecheck.StateCheck{
+			differ.AddStateValue(actionAddr, tfjsonpath.New("id")),
+			differ.AddStateValue("droplet_action.second", tfjsonpath.New("id")),
+			env.ExpectDroplet(id, func(d *godo.Droplet) error {
+				var names []string
+				for _, sid := range d.SnapshotIDs {
+					img, _, err := env.Godo.Images.GetByID(context.Background(), sid)
+					if err != nil {
+						return err
 					}
-					sort.Strings(names)
-					if !slices.Equal(names, []string{"first", "second"}) {
-						return fmt.Errorf("snapshots %q, want first and second", names)
-					}
-					return nil
-				}),
-				env.ExpectActionHistory(t, id, "snapshot:completed", "snapshot:completed"),
-			},
-		}},
+					names = append(names, img.Name)
+				}
+				sort.Strings(names)
+				if !slices.Equal(names, []string{"first", "second"}) {
+					return fmt.Errorf("snapshots %q, want first and second", names)
+				}
+				return nil
+			}),
+			env.ExpectActionHistory(t, id, "snapshot:completed", "snapshot:completed"),
+		},
 	})
 }

@@ -23,7 +23,7 @@ resource "droplet_action" "test" {
 }
 `),
 			PlanOnly: true,
-			ExpectError: wrapped(`Droplet action type "enable_private_networking" is retired`, "every droplet is now created in a VPC",
+			ExpectError: actionErrorText(`Droplet action type "enable_private_networking" is retired`, "every droplet is now created in a VPC",
 				"ipv4_address_private"),
 		}, after(env, t, func() {
 			if n := env.Emulator.Server.Stats().TotalRequests; n != 0 {

@@ -166,12 +166,11 @@ func typesDescription() string {
 	return b.String()
 }
 
-// restoreImageID parses the image argument of a restore action: DigitalOcean only accepts the
+// checkRestoreImage checks the image argument of a restore action: DigitalOcean only accepts the
 // numeric ID of a backup there, never a slug.
-func restoreImageID(image string) (int, error) {
-	id, err := strconv.Atoi(strings.TrimSpace(image))
-	if err != nil || id < 1 {
-		return 0, fmt.Errorf("`image` must be the numeric ID of a backup of this droplet for type `restore`, got %q", image)
+func checkRestoreImage(image string) error {
+	if id, err := strconv.Atoi(strings.TrimSpace(image)); err != nil || id < 1 {
+		return fmt.Errorf("`image` must be the numeric ID of a backup of this droplet for type `restore`, got %q", image)
 	}
-	return id, nil
+	return nil
 }

@@ -59,7 +59,7 @@ func (m dropletActionModel) validate(ctx context.Context) diag.Diagnostics {
 	}
 
 	if t == actionRestore && !m.Image.IsNull() && !m.Image.IsUnknown() {
-		if _, err := restoreImageID(m.Image.ValueString()); err != nil {
+		if err := checkRestoreImage(m.Image.ValueString()); err != nil {
 			diags.AddAttributeError(path.Root(argImage), "Invalid image for restore",
 				err.Error()+". Find the ID with the `droplet_backups` data source.")
 		}

@@ -31,6 +31,14 @@ func TestDropletActionValidate(t *testing.T) {
 			Kernel: types.Int64Null(), BackupPolicy: types.ObjectNull(policyTypes),
 		}
 	}
+	// withPolicy is a typ action with a plan and weekday for its backup policy.
+	withPolicy := func(typ, plan, weekday string) func() dropletActionModel {
+		return func() dropletActionModel {
+			m := base(typ)
+			m.BackupPolicy = policy(plan, weekday)
+			return m
+		}
+	}
 	cases := []struct {
 		name string
 		m    func() dropletActionModel
@@ -69,21 +77,9 @@ func TestDropletActionValidate(t *testing.T) {
 		}, "`disk` does not apply"},
 		{"snapshot without name", func() dropletActionModel { return base("snapshot") }, ""},
 		{"enable_backups without policy", func() dropletActionModel { return base("enable_backups") }, ""},
-		{"weekday with daily", func() dropletActionModel {
-			m := base("enable_backups")
-			m.BackupPolicy = policy("daily", "MON")
-			return m
-		}, "`weekday` needs a weekly plan"},
-		{"weekly with weekday", func() dropletActionModel {
-			m := base("change_backup_policy")
-			m.BackupPolicy = policy("weekly", "MON")
-			return m
-		}, ""},
-		{"weekday with intra_daily_4h", func() dropletActionModel {
-			m := base("change_backup_policy")
-			m.BackupPolicy = policy("intra_daily_4h", "SUN")
-			return m
-		}, "`weekday` needs a weekly plan"},
+		{"weekday with daily", withPolicy("enable_backups", "daily", "MON"), "`weekday` needs a weekly plan"},
+		{"weekly with weekday", withPolicy("change_backup_policy", "weekly", "MON"), ""},
+		{"weekday with intra_daily_4h", withPolicy("change_backup_policy", "intra_daily_4h", "SUN"), "`weekday` needs a weekly plan"},
 		{"usage-based with retention", func() dropletActionModel {
 			m := base("change_backup_policy")
 			m.BackupPolicy = policyWith(actionBackupPolicyModel{Plan: types.StringValue("intra_daily_12h"),

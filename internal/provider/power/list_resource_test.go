@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dropletops/terraform-provider-droplet/internal/acctest"
 	"github.com/dropletops/terraform-provider-droplet/internal/emulator"
@@ -51,54 +50,33 @@ func TestAccListPower_query(t *testing.T) {
 	db1 := s.CreateDroplet(emulator.DropletSpec{Name: "db-1"}).ID
 	powerOutOfBand(t, env, web2, "power_off")
 
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig: s.ResetStats,
-			Query:     true,
-			Config: env.Config(`
-list "droplet_power" "all" {
-  provider         = droplet
-  include_resource = true
-}
-
-list "droplet_power" "web" {
-  provider         = droplet
-  include_resource = true
-  config {
-    tag_name = "web"
-  }
-}
-
-list "droplet_power" "nobody" {
-  provider = droplet
-  config {
-    tag_name = "nobody"
-  }
-}
-`),
-			QueryResultChecks: append(append(append(
-				acctest.ExpectListed("droplet_power.all", web1, web2, db1),
-				acctest.ExpectListed("droplet_power.web", web1, web2)...),
-				acctest.ExpectListed("droplet_power.nobody")...),
-				querycheck.ExpectResourceDisplayName("droplet_power.all", acctest.ByDroplet(web1), knownvalue.StringExact(fmt.Sprintf("web-1 (%d): on", web1))),
-				querycheck.ExpectResourceDisplayName("droplet_power.all", acctest.ByDroplet(web2), knownvalue.StringExact(fmt.Sprintf("web-2 (%d): off", web2))),
-				querycheck.ExpectResourceDisplayName("droplet_power.all", acctest.ByDroplet(db1), knownvalue.StringExact(fmt.Sprintf("db-1 (%d): on", db1))),
-				querycheck.ExpectResourceKnownValues("droplet_power.web", acctest.ByDroplet(web2), []querycheck.KnownValueCheck{
-					{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(fmt.Sprint(web2))},
-					{Path: tfjsonpath.New("droplet_id"), KnownValue: knownvalue.Int64Exact(int64(web2))},
-					{Path: tfjsonpath.New("state"), KnownValue: knownvalue.StringExact("off")},
-					{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("off")},
-					{Path: tfjsonpath.New("shutdown"), KnownValue: knownvalue.StringExact("graceful")},
-					{Path: tfjsonpath.New("graceful_timeout"), KnownValue: knownvalue.StringExact("2m")},
-					{Path: tfjsonpath.New("timeouts"), KnownValue: knownvalue.Null()},
-				}),
-				expectPowerMatchesEmulator(env),
-				// One droplet page per list block, whether it found droplets or none; nothing else.
-				acctest.ExpectRequests(s, map[string]int{"GET /v2/droplets": 3}),
-			),
-		}},
+	acctest.QueryTest(t, resource.TestStep{
+		PreConfig: s.ResetStats,
+		Config: env.Config(acctest.HCL(
+			acctest.List{Type: "droplet_power", Label: "all", IncludeResource: true},
+			acctest.List{Type: "droplet_power", Label: "web", IncludeResource: true, Config: `tag_name = "web"`},
+			acctest.List{Type: "droplet_power", Label: "nobody", Config: `tag_name = "nobody"`},
+		)),
+		QueryResultChecks: append(append(append(
+			acctest.ExpectListed("droplet_power.all", web1, web2, db1),
+			acctest.ExpectListed("droplet_power.web", web1, web2)...),
+			acctest.ExpectListed("droplet_power.nobody")...),
+			querycheck.ExpectResourceDisplayName("droplet_power.all", acctest.ByDroplet(web1), knownvalue.StringExact(fmt.Sprintf("web-1 (%d): on", web1))),
+			querycheck.ExpectResourceDisplayName("droplet_power.all", acctest.ByDroplet(web2), knownvalue.StringExact(fmt.Sprintf("web-2 (%d): off", web2))),
+			querycheck.ExpectResourceDisplayName("droplet_power.all", acctest.ByDroplet(db1), knownvalue.StringExact(fmt.Sprintf("db-1 (%d): on", db1))),
+			querycheck.ExpectResourceKnownValues("droplet_power.web", acctest.ByDroplet(web2), []querycheck.KnownValueCheck{
+				{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(fmt.Sprint(web2))},
+				{Path: tfjsonpath.New("droplet_id"), KnownValue: knownvalue.Int64Exact(int64(web2))},
+				{Path: tfjsonpath.New("state"), KnownValue: knownvalue.StringExact("off")},
+				{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("off")},
+				{Path: tfjsonpath.New("shutdown"), KnownValue: knownvalue.StringExact("graceful")},
+				{Path: tfjsonpath.New("graceful_timeout"), KnownValue: knownvalue.StringExact("2m")},
+				{Path: tfjsonpath.New("timeouts"), KnownValue: knownvalue.Null()},
+			}),
+			expectPowerMatchesEmulator(env),
+			// One droplet page per list block, whether it found droplets or none; nothing else.
+			acctest.ExpectRequests(s, map[string]int{"GET /v2/droplets": 3}),
+		),
 	})
 }
 
@@ -114,38 +92,22 @@ func TestAccListPower_limit(t *testing.T) {
 	pages := func(n int) querycheck.QueryResultCheck {
 		return acctest.ExpectRequests(s, map[string]int{"GET /v2/droplets": n})
 	}
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: s.ResetStats,
-				Query:     true,
-				Config: env.Config(`
-list "droplet_power" "few" {
-  provider = droplet
-  limit    = 5
-}
-`),
-				QueryResultChecks: append(acctest.ExpectListed("droplet_power.few", ids[:5]...), pages(1)),
-			},
-			{
-				PreConfig: s.ResetStats,
-				Query:     true,
-				Config: env.Config(`
-list "droplet_power" "all" {
-  provider = droplet
-  limit    = 1000
-}
-`),
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("droplet_power.all", 250),
-					querycheck.ExpectIdentity("droplet_power.all", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[249]))}),
-					pages(2),
-				},
+	acctest.QueryTest(t,
+		resource.TestStep{
+			PreConfig:         s.ResetStats,
+			Config:            env.Config(acctest.List{Type: "droplet_power", Label: "few", Limit: 5}.HCL()),
+			QueryResultChecks: append(acctest.ExpectListed("droplet_power.few", ids[:5]...), pages(1)),
+		},
+		resource.TestStep{
+			PreConfig: s.ResetStats,
+			Config:    env.Config(acctest.List{Type: "droplet_power", Label: "all", Limit: 1000}.HCL()),
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("droplet_power.all", 250),
+				querycheck.ExpectIdentity("droplet_power.all", map[string]knownvalue.Check{"droplet_id": knownvalue.Int64Exact(int64(ids[249]))}),
+				pages(2),
 			},
 		},
-	})
+	)
 }
 
 // TestAccListPower_apiError: a failing API ends the query with a diagnostic that says what was
@@ -154,27 +116,5 @@ func TestAccListPower_apiError(t *testing.T) {
 	env := acctest.NewEnv(t)
 	env.SkipIfReal(t)
 	env.Emulator.Server.CreateDroplet(emulator.DropletSpec{Name: "web-1", Tags: []string{"web"}})
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.SkipWithout(acctest.ListResources)},
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { env.Emulator.Server.SetFaults(emulator.Faults{FaultRate: 1}) },
-			Query:     true,
-			Config: fmt.Sprintf(`
-provider "droplet" {
-  api_endpoint   = %q
-  token          = %q
-  http_retry_max = 0
-}
-
-list "droplet_power" "web" {
-  provider = droplet
-  config {
-    tag_name = "web"
-  }
-}
-`, env.Endpoint, env.Token),
-			ExpectError: regexp.MustCompile(`Cannot list the droplets tagged \\?"web\\?"`),
-		}},
-	})
+	acctest.ExpectListAPIError(t, env, "droplet_power", regexp.MustCompile(`Cannot list the droplets tagged \\?"web\\?"`))
 }

@@ -100,50 +100,47 @@ func TestAccDropletPower_gracefulOffThenOn(t *testing.T) {
 	id := env.CreateDroplet(t, "power-graceful")
 	idStr := strconv.Itoa(id)
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: powerConfig(env, id, `  state = "off"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionCreate),
-						// The plan already shows what the droplet will report.
-						plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("off")),
-						plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("id"), knownvalue.StringExact(idStr)),
-					},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: powerConfig(env, id, `  state = "off"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionCreate),
+					// The plan already shows what the droplet will report.
+					plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("off")),
+					plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("id"), knownvalue.StringExact(idStr)),
 				},
-				ConfigStateChecks: append(powerState("off", "off"),
-					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("id"), knownvalue.StringExact(idStr)),
-					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("droplet_id"), knownvalue.Int64Exact(int64(id))),
-					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("shutdown"), knownvalue.StringExact("graceful")),
-					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("graceful_timeout"), knownvalue.StringExact("2m")),
-					powerActions(t, env, id, "off", "shutdown:completed"),
-				),
 			},
-			{
-				ResourceName:      powerAddr,
-				ImportState:       true,
-				ImportStateId:     idStr,
-				ImportStateVerify: true,
-			},
-			{
-				Config: powerConfig(env, id, `  state = "on"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					},
-				},
-				ConfigStateChecks: append(powerState("on", "active"),
-					powerActions(t, env, id, "active", "shutdown:completed", "power_on:completed"),
-				),
-			},
-			// Same configuration again: nothing to do, nothing sent.
-			acctest.EmptyPlan(powerConfig(env, id, `  state = "on"`),
-				powerActions(t, env, id, "active", "shutdown:completed", "power_on:completed")),
+			ConfigStateChecks: append(powerState("off", "off"),
+				statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("id"), knownvalue.StringExact(idStr)),
+				statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("droplet_id"), knownvalue.Int64Exact(int64(id))),
+				statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("shutdown"), knownvalue.StringExact("graceful")),
+				statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("graceful_timeout"), knownvalue.StringExact("2m")),
+				powerActions(t, env, id, "off", "shutdown:completed"),
+			),
 		},
-	})
+		resource.TestStep{
+			ResourceName:      powerAddr,
+			ImportState:       true,
+			ImportStateId:     idStr,
+			ImportStateVerify: true,
+		},
+		resource.TestStep{
+			Config: powerConfig(env, id, `  state = "on"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				},
+			},
+			ConfigStateChecks: append(powerState("on", "active"),
+				powerActions(t, env, id, "active", "shutdown:completed", "power_on:completed"),
+			),
+		},
+		// Same configuration again: nothing to do, nothing sent.
+		acctest.EmptyPlan(powerConfig(env, id, `  state = "on"`),
+			powerActions(t, env, id, "active", "shutdown:completed", "power_on:completed")),
+	)
 }
 
 // A guest that ignores the shutdown signal: the shutdown action completes, the droplet stays
@@ -154,35 +151,32 @@ func TestAccDropletPower_gracefulFallbackToPowerOff(t *testing.T) {
 	id := env.CreateDroplet(t, "power-fallback")
 	env.Emulator.Server.SetIgnoreShutdown(id, true)
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: powerConfig(env, id, `  state            = "off"
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: powerConfig(env, id, `  state            = "off"
   graceful_timeout = "1s"`),
-				ConfigStateChecks: append(powerState("off", "off"),
-					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("graceful_timeout"), knownvalue.StringExact("1s")),
-					powerActions(t, env, id, "off", "shutdown:completed", "power_off:completed"),
-				),
-			},
-			{
-				// Back on, then off again with a guest that now honours shutdown: no power_off.
-				PreConfig: func() { env.Emulator.Server.SetIgnoreShutdown(id, false) },
-				Config:    powerConfig(env, id, `  state = "on"`),
-				ConfigStateChecks: append(powerState("on", "active"),
-					powerActions(t, env, id, "active", "shutdown:completed", "power_off:completed", "power_on:completed"),
-				),
-			},
-			{
-				Config: powerConfig(env, id, `  state            = "off"
-  graceful_timeout = "1s"`),
-				ConfigStateChecks: append(powerState("off", "off"),
-					powerActions(t, env, id, "off", "shutdown:completed", "power_off:completed", "power_on:completed",
-						"shutdown:completed"),
-				),
-			},
+			ConfigStateChecks: append(powerState("off", "off"),
+				statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("graceful_timeout"), knownvalue.StringExact("1s")),
+				powerActions(t, env, id, "off", "shutdown:completed", "power_off:completed"),
+			),
 		},
-	})
+		resource.TestStep{
+			// Back on, then off again with a guest that now honours shutdown: no power_off.
+			PreConfig: func() { env.Emulator.Server.SetIgnoreShutdown(id, false) },
+			Config:    powerConfig(env, id, `  state = "on"`),
+			ConfigStateChecks: append(powerState("on", "active"),
+				powerActions(t, env, id, "active", "shutdown:completed", "power_off:completed", "power_on:completed"),
+			),
+		},
+		resource.TestStep{
+			Config: powerConfig(env, id, `  state            = "off"
+  graceful_timeout = "1s"`),
+			ConfigStateChecks: append(powerState("off", "off"),
+				powerActions(t, env, id, "off", "shutdown:completed", "power_off:completed", "power_on:completed",
+					"shutdown:completed"),
+			),
+		},
+	)
 }
 
 // shutdown = "force" powers off at once; changing only the shutdown settings sends nothing.
@@ -190,49 +184,46 @@ func TestAccDropletPower_force(t *testing.T) {
 	env := acctest.NewEnv(t)
 	id := env.CreateDroplet(t, "power-force")
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: powerConfig(env, id, `  state    = "off"
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: powerConfig(env, id, `  state    = "off"
   shutdown = "force"`),
-				ConfigStateChecks: append(powerState("off", "off"),
-					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("shutdown"), knownvalue.StringExact("force")),
-					powerActions(t, env, id, "off", "power_off:completed"),
-				),
-			},
-			{
-				Config: powerConfig(env, id, `  state            = "off"
+			ConfigStateChecks: append(powerState("off", "off"),
+				statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("shutdown"), knownvalue.StringExact("force")),
+				powerActions(t, env, id, "off", "power_off:completed"),
+			),
+		},
+		resource.TestStep{
+			Config: powerConfig(env, id, `  state            = "off"
   shutdown         = "graceful"
   graceful_timeout = "30s"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("off")),
-					},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("off")),
 				},
-				ConfigStateChecks: append(powerState("off", "off"),
-					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("shutdown"), knownvalue.StringExact("graceful")),
-					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("graceful_timeout"), knownvalue.StringExact("30s")),
-					powerActions(t, env, id, "off", "power_off:completed"),
-				),
 			},
-			{
-				Config: powerConfig(env, id, `  state    = "on"
-  shutdown = "force"`),
-				ConfigStateChecks: append(powerState("on", "active"),
-					powerActions(t, env, id, "active", "power_off:completed", "power_on:completed"),
-				),
-			},
-			{
-				Config: powerConfig(env, id, `  state    = "off"
-  shutdown = "force"`),
-				ConfigStateChecks: append(powerState("off", "off"),
-					powerActions(t, env, id, "off", "power_off:completed", "power_on:completed", "power_off:completed"),
-				),
-			},
+			ConfigStateChecks: append(powerState("off", "off"),
+				statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("shutdown"), knownvalue.StringExact("graceful")),
+				statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("graceful_timeout"), knownvalue.StringExact("30s")),
+				powerActions(t, env, id, "off", "power_off:completed"),
+			),
 		},
-	})
+		resource.TestStep{
+			Config: powerConfig(env, id, `  state    = "on"
+  shutdown = "force"`),
+			ConfigStateChecks: append(powerState("on", "active"),
+				powerActions(t, env, id, "active", "power_off:completed", "power_on:completed"),
+			),
+		},
+		resource.TestStep{
+			Config: powerConfig(env, id, `  state    = "off"
+  shutdown = "force"`),
+			ConfigStateChecks: append(powerState("off", "off"),
+				powerActions(t, env, id, "off", "power_off:completed", "power_on:completed", "power_off:completed"),
+			),
+		},
+	)
 }
 
 // A droplet switched off and on outside Terraform shows as a diff and is switched back.
@@ -247,64 +238,61 @@ func TestAccDropletPower_drift(t *testing.T) {
 		)
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				// Already on: adopted without any action.
-				Config:            powerConfig(env, id, `  state = "on"`),
-				ConfigStateChecks: append(powerState("on", "active"), powerActions(t, env, id, "active")),
-			},
-			{
-				PreConfig:          func() { powerOutOfBand(t, env, id, "power_off") },
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check:              refreshed("off", "off"),
-				RefreshPlanChecks: resource.RefreshPlanChecks{
-					PostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("state"), knownvalue.StringExact("on")),
-						plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			// Already on: adopted without any action.
+			Config:            powerConfig(env, id, `  state = "on"`),
+			ConfigStateChecks: append(powerState("on", "active"), powerActions(t, env, id, "active")),
+		},
+		resource.TestStep{
+			PreConfig:          func() { powerOutOfBand(t, env, id, "power_off") },
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check:              refreshed("off", "off"),
+			RefreshPlanChecks: resource.RefreshPlanChecks{
+				PostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("state"), knownvalue.StringExact("on")),
+					plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 				},
-			},
-			{
-				Config: powerConfig(env, id, `  state = "on"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: append(powerState("on", "active"),
-					powerActions(t, env, id, "active", "power_off:completed", "power_on:completed")),
-			},
-			{
-				Config: powerConfig(env, id, `  state = "off"`),
-				ConfigStateChecks: append(powerState("off", "off"),
-					powerActions(t, env, id, "off", "power_off:completed", "power_on:completed", "shutdown:completed")),
-			},
-			{
-				PreConfig:          func() { powerOutOfBand(t, env, id, "power_on") },
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check:              refreshed("on", "active"),
-				RefreshPlanChecks: resource.RefreshPlanChecks{
-					PostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("state"), knownvalue.StringExact("off")),
-						plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("off")),
-					},
-				},
-			},
-			{
-				Config: powerConfig(env, id, `  state = "off"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: append(powerState("off", "off"),
-					powerActions(t, env, id, "off", "power_off:completed", "power_on:completed", "shutdown:completed",
-						"power_on:completed", "shutdown:completed")),
 			},
 		},
-	})
+		resource.TestStep{
+			Config: powerConfig(env, id, `  state = "on"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate)},
+			},
+			ConfigStateChecks: append(powerState("on", "active"),
+				powerActions(t, env, id, "active", "power_off:completed", "power_on:completed")),
+		},
+		resource.TestStep{
+			Config: powerConfig(env, id, `  state = "off"`),
+			ConfigStateChecks: append(powerState("off", "off"),
+				powerActions(t, env, id, "off", "power_off:completed", "power_on:completed", "shutdown:completed")),
+		},
+		resource.TestStep{
+			PreConfig:          func() { powerOutOfBand(t, env, id, "power_on") },
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check:              refreshed("on", "active"),
+			RefreshPlanChecks: resource.RefreshPlanChecks{
+				PostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("state"), knownvalue.StringExact("off")),
+					plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("off")),
+				},
+			},
+		},
+		resource.TestStep{
+			Config: powerConfig(env, id, `  state = "off"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionUpdate)},
+			},
+			ConfigStateChecks: append(powerState("off", "off"),
+				powerActions(t, env, id, "off", "power_off:completed", "power_on:completed", "shutdown:completed",
+					"power_on:completed", "shutdown:completed")),
+		},
+	)
 }
 
 // Import by ID with the command and with an import block: the next plan is empty. Import by
@@ -315,62 +303,59 @@ func TestAccDropletPower_import(t *testing.T) {
 	off := env.CreateDroplet(t, "power-import-off")
 	powerOutOfBand(t, env, off, "power_off")
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config:             powerConfig(env, on, `  state = "on"`),
-				ResourceName:       powerAddr,
-				ImportState:        true,
-				ImportStateId:      strconv.Itoa(on),
-				ImportStatePersist: true,
-				ImportStateCheck: func(s []*terraform.InstanceState) error {
-					if len(s) != 1 {
-						return fmt.Errorf("imported %d resources, want 1", len(s))
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config:             powerConfig(env, on, `  state = "on"`),
+			ResourceName:       powerAddr,
+			ImportState:        true,
+			ImportStateId:      strconv.Itoa(on),
+			ImportStatePersist: true,
+			ImportStateCheck: func(s []*terraform.InstanceState) error {
+				if len(s) != 1 {
+					return fmt.Errorf("imported %d resources, want 1", len(s))
+				}
+				want := map[string]string{
+					"id": strconv.Itoa(on), "droplet_id": strconv.Itoa(on), "state": "on", "status": "active",
+					"shutdown": "graceful", "graceful_timeout": "2m",
+				}
+				for k, v := range want {
+					if got := s[0].Attributes[k]; got != v {
+						return fmt.Errorf("imported %s = %q, want %q", k, got, v)
 					}
-					want := map[string]string{
-						"id": strconv.Itoa(on), "droplet_id": strconv.Itoa(on), "state": "on", "status": "active",
-						"shutdown": "graceful", "graceful_timeout": "2m",
-					}
-					for k, v := range want {
-						if got := s[0].Attributes[k]; got != v {
-							return fmt.Errorf("imported %s = %q, want %q", k, got, v)
-						}
-					}
-					return nil
-				},
-			},
-			acctest.EmptyPlan(powerConfig(env, on, `  state = "on"`),
-				append(powerState("on", "active"), powerActions(t, env, on, "active"))...),
-			{
-				ResourceName:    powerAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				Config:          powerConfig(env, on, `  state = "on"`),
-			},
-			{
-				// A droplet that is off imports as off.
-				Config:          powerConfig(env, off, `  state = "off"`),
-				ResourceName:    powerAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   strconv.Itoa(off),
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("state"), knownvalue.StringExact("off")),
-						plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("off")),
-					},
-				},
-			},
-			{
-				Config:        powerConfig(env, on, `  state = "on"`),
-				ResourceName:  powerAddr,
-				ImportState:   true,
-				ImportStateId: "web-01",
-				ExpectError:   regexp.MustCompile(`Expected the numeric ID of a droplet`),
+				}
+				return nil
 			},
 		},
-	})
+		acctest.EmptyPlan(powerConfig(env, on, `  state = "on"`),
+			append(powerState("on", "active"), powerActions(t, env, on, "active"))...),
+		resource.TestStep{
+			ResourceName:    powerAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			Config:          powerConfig(env, on, `  state = "on"`),
+		},
+		resource.TestStep{
+			// A droplet that is off imports as off.
+			Config:          powerConfig(env, off, `  state = "off"`),
+			ResourceName:    powerAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   strconv.Itoa(off),
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("state"), knownvalue.StringExact("off")),
+					plancheck.ExpectKnownValue(powerAddr, tfjsonpath.New("status"), knownvalue.StringExact("off")),
+				},
+			},
+		},
+		resource.TestStep{
+			Config:        powerConfig(env, on, `  state = "on"`),
+			ResourceName:  powerAddr,
+			ImportState:   true,
+			ImportStateId: "web-01",
+			ExpectError:   regexp.MustCompile(`Expected the numeric ID of a droplet`),
+		},
+	)
 	// Nothing above sent an action to either droplet.
 	if got := env.ActionHistory(t, on); len(got) != 0 {
 		t.Errorf("droplet %d: import sent actions %q", on, got)
@@ -416,35 +401,32 @@ func TestAccDropletPower_busyDroplet(t *testing.T) {
 	id := env.CreateDroplet(t, "power-busy")
 	srv := env.Emulator.Server
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				// A power_off started elsewhere is still running: once it is done the droplet is
-				// already off, so no shutdown is sent at all.
-				PreConfig: func() {
-					if _, err := srv.StartAction(id, "power_off", 3*time.Second); err != nil {
-						t.Fatalf("start power_off: %v", err)
-					}
-				},
-				Config:            powerConfig(env, id, `  state = "off"`),
-				ConfigStateChecks: append(powerState("off", "off"), powerActions(t, env, id, "off", "power_off:completed")),
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			// A power_off started elsewhere is still running: once it is done the droplet is
+			// already off, so no shutdown is sent at all.
+			PreConfig: func() {
+				if _, err := srv.StartAction(id, "power_off", 3*time.Second); err != nil {
+					t.Fatalf("start power_off: %v", err)
+				}
 			},
-			{
-				// An unrelated action holds the droplet: power_on starts only after it completed.
-				PreConfig: func() {
-					if _, err := srv.StartAction(id, "enable_ipv6", 3*time.Second); err != nil {
-						t.Fatalf("start enable_ipv6: %v", err)
-					}
-				},
-				Config: powerConfig(env, id, `  state = "on"`),
-				ConfigStateChecks: append(powerState("on", "active"),
-					powerActions(t, env, id, "active", "power_off:completed", "enable_ipv6:completed", "power_on:completed"),
-					powerStartedAfter(t, env, id, "power_on", "enable_ipv6"),
-				),
-			},
+			Config:            powerConfig(env, id, `  state = "off"`),
+			ConfigStateChecks: append(powerState("off", "off"), powerActions(t, env, id, "off", "power_off:completed")),
 		},
-	})
+		resource.TestStep{
+			// An unrelated action holds the droplet: power_on starts only after it completed.
+			PreConfig: func() {
+				if _, err := srv.StartAction(id, "enable_ipv6", 3*time.Second); err != nil {
+					t.Fatalf("start enable_ipv6: %v", err)
+				}
+			},
+			Config: powerConfig(env, id, `  state = "on"`),
+			ConfigStateChecks: append(powerState("on", "active"),
+				powerActions(t, env, id, "active", "power_off:completed", "enable_ipv6:completed", "power_on:completed"),
+				powerStartedAfter(t, env, id, "power_on", "enable_ipv6"),
+			),
+		},
+	)
 }
 
 // powerStartedAfter checks that the newest action of type later began after the newest of type
@@ -479,34 +461,31 @@ func TestAccDropletPower_erroredAction(t *testing.T) {
 	id := env.CreateDroplet(t, "power-errored")
 	srv := env.Emulator.Server
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   func() { srv.FailNextAction(id, "shutdown") },
-				Config:      powerConfig(env, id, `  state = "off"`),
-				ExpectError: regexp.MustCompile(`(?s)Cannot shut down droplet ` + strconv.Itoa(id) + `.*shutdown action \d+ on droplet ` + strconv.Itoa(id) + `.*errored`),
-			},
-			{
-				// The errored shutdown did not fall back to power_off.
-				Config:            powerConfig(env, id, `  state = "on"`),
-				ConfigStateChecks: append(powerState("on", "active"), powerActions(t, env, id, "active", "shutdown:errored")),
-			},
-			{
-				PreConfig: func() { srv.FailNextAction(id, "power_off") },
-				Config: powerConfig(env, id, `  state = "off"
-  shutdown = "force"`),
-				ExpectError: regexp.MustCompile(`(?s)Cannot power off droplet ` + strconv.Itoa(id) + `.*power_off action \d+ .*errored`),
-			},
-			{
-				// The failed update left the state as it was; applying again succeeds.
-				Config: powerConfig(env, id, `  state    = "off"
-  shutdown = "force"`),
-				ConfigStateChecks: append(powerState("off", "off"),
-					powerActions(t, env, id, "off", "shutdown:errored", "power_off:errored", "power_off:completed")),
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			PreConfig:   func() { srv.FailNextAction(id, "shutdown") },
+			Config:      powerConfig(env, id, `  state = "off"`),
+			ExpectError: regexp.MustCompile(`(?s)Cannot shut down droplet ` + strconv.Itoa(id) + `.*shutdown action \d+ on droplet ` + strconv.Itoa(id) + `.*errored`),
 		},
-	})
+		resource.TestStep{
+			// The errored shutdown did not fall back to power_off.
+			Config:            powerConfig(env, id, `  state = "on"`),
+			ConfigStateChecks: append(powerState("on", "active"), powerActions(t, env, id, "active", "shutdown:errored")),
+		},
+		resource.TestStep{
+			PreConfig: func() { srv.FailNextAction(id, "power_off") },
+			Config: powerConfig(env, id, `  state = "off"
+  shutdown = "force"`),
+			ExpectError: regexp.MustCompile(`(?s)Cannot power off droplet ` + strconv.Itoa(id) + `.*power_off action \d+ .*errored`),
+		},
+		resource.TestStep{
+			// The failed update left the state as it was; applying again succeeds.
+			Config: powerConfig(env, id, `  state    = "off"
+  shutdown = "force"`),
+			ConfigStateChecks: append(powerState("off", "off"),
+				powerActions(t, env, id, "off", "shutdown:errored", "power_off:errored", "power_off:completed")),
+		},
+	)
 }
 
 // A droplet destroyed outside Terraform disappears from state on refresh; managing a droplet that
@@ -516,39 +495,36 @@ func TestAccDropletPower_dropletGone(t *testing.T) {
 	env.SkipIfReal(t)
 	id := env.CreateDroplet(t, "power-gone")
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config:            powerConfig(env, id, `  state = "on"`),
-				ConfigStateChecks: powerState("on", "active"),
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config:            powerConfig(env, id, `  state = "on"`),
+			ConfigStateChecks: powerState("on", "active"),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				if !env.Emulator.Server.DeleteDroplet(id) {
+					t.Fatalf("delete droplet %d", id)
+				}
 			},
-			{
-				PreConfig: func() {
-					if !env.Emulator.Server.DeleteDroplet(id) {
-						t.Fatalf("delete droplet %d", id)
-					}
-				},
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check: func(s *terraform.State) error {
-					if _, ok := s.RootModule().Resources[powerAddr]; ok {
-						return fmt.Errorf("%s still in state after its droplet was destroyed", powerAddr)
-					}
-					return nil
-				},
-				RefreshPlanChecks: resource.RefreshPlanChecks{
-					PostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionCreate),
-					},
-				},
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check: func(s *terraform.State) error {
+				if _, ok := s.RootModule().Resources[powerAddr]; ok {
+					return fmt.Errorf("%s still in state after its droplet was destroyed", powerAddr)
+				}
+				return nil
 			},
-			{
-				Config:      powerConfig(env, id, `  state = "on"`),
-				ExpectError: regexp.MustCompile(`(?s)Cannot read droplet ` + strconv.Itoa(id) + ` before powering it on.*404`),
+			RefreshPlanChecks: resource.RefreshPlanChecks{
+				PostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionCreate),
+				},
 			},
 		},
-	})
+		resource.TestStep{
+			Config:      powerConfig(env, id, `  state = "on"`),
+			ExpectError: regexp.MustCompile(`(?s)Cannot read droplet ` + strconv.Itoa(id) + ` before powering it on.*404`),
+		},
+	)
 }
 
 // Changing droplet_id replaces the resource: the old droplet is left as it is.
@@ -557,29 +533,26 @@ func TestAccDropletPower_replace(t *testing.T) {
 	first := env.CreateDroplet(t, "power-replace-1")
 	second := env.CreateDroplet(t, "power-replace-2")
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config:            powerConfig(env, first, `  state = "off"`),
-				ConfigStateChecks: append(powerState("off", "off"), powerActions(t, env, first, "off", "shutdown:completed")),
-			},
-			{
-				Config: powerConfig(env, second, `  state = "off"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-				},
-				ConfigStateChecks: append(powerState("off", "off"),
-					statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("id"), knownvalue.StringExact(strconv.Itoa(second))),
-					powerActions(t, env, second, "off", "shutdown:completed"),
-					// Forgotten, not switched back on.
-					powerActions(t, env, first, "off", "shutdown:completed"),
-				),
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config:            powerConfig(env, first, `  state = "off"`),
+			ConfigStateChecks: append(powerState("off", "off"), powerActions(t, env, first, "off", "shutdown:completed")),
 		},
-	})
+		resource.TestStep{
+			Config: powerConfig(env, second, `  state = "off"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				},
+			},
+			ConfigStateChecks: append(powerState("off", "off"),
+				statecheck.ExpectKnownValue(powerAddr, tfjsonpath.New("id"), knownvalue.StringExact(strconv.Itoa(second))),
+				powerActions(t, env, second, "off", "shutdown:completed"),
+				// Forgotten, not switched back on.
+				powerActions(t, env, first, "off", "shutdown:completed"),
+			),
+		},
+	)
 	// Destroying the resource at the end of the test left the second droplet off too.
 	if err := checkPower(t.Context(), t, env, second, "off", "shutdown:completed"); err != nil {
 		t.Error(err)
@@ -667,31 +640,28 @@ resource "droplet_power" "test" {
 		})
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: config("s-2vcpu-4gb"),
-				ConfigStateChecks: append(powerState("on", "active"),
-					size("s-2vcpu-4gb"),
-					powerActions(t, env, id, "active", "power_off:completed", "resize:completed", "power_on:completed"),
-				),
-			},
-			{
-				Config: config("s-4vcpu-8gb"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("droplet_action.off", plancheck.ResourceActionReplace),
-						plancheck.ExpectResourceAction("droplet_action.resize", plancheck.ResourceActionReplace),
-						plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionReplace),
-					},
-				},
-				ConfigStateChecks: append(powerState("on", "active"),
-					size("s-4vcpu-8gb"),
-					powerActions(t, env, id, "active", "power_off:completed", "resize:completed", "power_on:completed",
-						"power_off:completed", "resize:completed", "power_on:completed"),
-				),
-			},
+	acctest.ParallelTest(t,
+		resource.TestStep{
+			Config: config("s-2vcpu-4gb"),
+			ConfigStateChecks: append(powerState("on", "active"),
+				size("s-2vcpu-4gb"),
+				powerActions(t, env, id, "active", "power_off:completed", "resize:completed", "power_on:completed"),
+			),
 		},
-	})
+		resource.TestStep{
+			Config: config("s-4vcpu-8gb"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("droplet_action.off", plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction("droplet_action.resize", plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction(powerAddr, plancheck.ResourceActionReplace),
+				},
+			},
+			ConfigStateChecks: append(powerState("on", "active"),
+				size("s-4vcpu-8gb"),
+				powerActions(t, env, id, "active", "power_off:completed", "resize:completed", "power_on:completed",
+					"power_off:completed", "resize:completed", "power_on:completed"),
+			),
+		},
+	)
 }
