@@ -376,6 +376,11 @@ func (r *dropletRun) follow(ctx context.Context, a godo.Action) (godo.Action, er
 // wait1 waits for one action whose start answer is known.
 func (c *Client) wait1(ctx context.Context, a *godo.Action) (*godo.Action, error) {
 	as, err := c.waitActions(ctx, []godo.Action{*a})
+	if a.ResourceType == "" || a.ResourceType == "droplet" {
+		// DigitalOcean applies a droplet action's change when the action ends: a policy read
+		// while it ran holds the old value and must not answer the read-back that follows.
+		c.policies.invalidate(a.ResourceID)
+	}
 	if len(as) == 1 {
 		return &as[0], err
 	}

@@ -139,7 +139,7 @@ func TestAccCLI_providerSchema(t *testing.T) {
 	if err := json.NewDecoder(strings.NewReader(out[start:])).Decode(&schema); err != nil {
 		t.Fatalf("decode schema: %v\n%s", err, out)
 	}
-	p, ok := schema.ProviderSchemas["registry.terraform.io/dropletops/droplet"]
+	p, ok := schema.ProviderSchemas[acctest.ProviderAddress()]
 	if !ok {
 		t.Fatalf("provider droplet missing from schema: %v", out)
 	}

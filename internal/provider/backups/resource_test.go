@@ -760,7 +760,7 @@ func TestAccDropletBackups_identity(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
-			tfversion.SkipBelow(tfversion.Version1_12_0),
+			acctest.SkipWithout(acctest.IdentityImport),
 		},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{

@@ -373,7 +373,7 @@ func TestAccDropletPower_identity(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
-			tfversion.SkipBelow(tfversion.Version1_12_0),
+			acctest.SkipWithout(acctest.IdentityImport),
 		},
 		Steps: []resource.TestStep{
 			{
