@@ -306,7 +306,9 @@ func TestBackupPolicyReadsAfterChangesAreSingle(t *testing.T) {
 // coming, the listing that answered the first of them answers the rest; reads that stop for
 // longer than the time to live, or a listing older than its maximum age, list again.
 func TestBackupPolicyListingLiveWhileReadsKeepComing(t *testing.T) {
-	clk := newFakeClock()
+	// Time moves only when the test says: the Client's own timers (the reads' collection window,
+	// pacing) fire at once without moving it, so how many of them run cannot age the listing.
+	clk := &steppedClock{fakeClock: newFakeClock()}
 	r := startEmulator(t, emulator.Options{Now: clk.Now})
 	ids := createDroplets(r.Server, 1000, emulator.DropletSpec{})
 	cfg := testConfig(r)
@@ -318,15 +320,26 @@ func TestBackupPolicyListingLiveWhileReadsKeepComing(t *testing.T) {
 	}
 	r.Server.ResetStats()
 	for k := range 25 {
-		clk.After(5 * time.Second)
+		clk.advance(5 * time.Second)
 		refresh(t, c, ids[k*40:(k+1)*40], 10)
 	}
 	if st := r.Server.Stats(); st.TotalRequests != 0 {
 		t.Errorf("reads every 5 s for 2 minutes cost %d requests (%v); the listing should answer them", st.TotalRequests, st.Requests)
 	}
-	clk.After(policyTTL + time.Second)
+	clk.advance(policyTTL + time.Second)
 	refresh(t, c, ids[:20], 10)
 	if st := r.Server.Stats(); st.TotalRequests == 0 {
 		t.Error("after a pause longer than the time to live the listing still answered")
 	}
 }
+
+// steppedClock is a fakeClock whose timers fire at once without moving it; advance moves it.
+type steppedClock struct{ *fakeClock }
+
+func (c *steppedClock) After(time.Duration) <-chan time.Time {
+	ch := make(chan time.Time, 1)
+	ch <- c.Now()
+	return ch
+}
+
+func (c *steppedClock) advance(d time.Duration) { c.fakeClock.After(d) }
